@@ -1,0 +1,71 @@
+# praevnet: `make run` serves the demo, `make test` runs the whole suite. Both need only Python 3.11.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+# Exported into every recipe below that needs the database: DATABASE_URL if set, else the embedded server.
+WITH_DB = set -e; DATABASE_URL="$$($(PY) -m praevnet.dev database-url)"; export DATABASE_URL;
+
+.PHONY: help install run test lint format migrate demo shell e2e system-deps db-url clean
+
+help:
+	@echo "make run     – installiert, startet die Datenbank, lädt die Demo und startet http://127.0.0.1:$(PORT)"
+	@echo "make test    – alle Tests gegen PostgreSQL"
+	@echo "make lint    – ruff (Stil) und fehlende Migrationen prüfen"
+	@echo "make shell   – Django-Shell mit derselben Datenbank"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "praevnet: $(PYTHON) fehlt – bitte Python 3.11 installieren."; exit 1; }
+	@echo "Installiere Abhängigkeiten in $(VENV) …"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@$(PY) -m praevnet.dev check-port $(PORT)
+	@$(WITH_DB) export DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py migrate --noinput -v 0; \
+	$(PY) manage.py load_demo; \
+	echo ""; echo "praevnet läuft auf http://127.0.0.1:$(PORT)  (beenden mit Strg+C)"; echo ""; \
+	exec $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	@$(WITH_DB) export DEBUG=$${DEBUG:-true}; $(PY) -m pytest $(ARGS)
+
+e2e: $(STAMP)
+	@$(WITH_DB) export DEBUG=$${DEBUG:-true}; $(PY) -m pytest -m browser $(ARGS)
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(WITH_DB) export DEBUG=true; $(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+migrate: $(STAMP)
+	@$(WITH_DB) export DEBUG=$${DEBUG:-true}; $(PY) manage.py migrate
+
+demo: $(STAMP)
+	@$(WITH_DB) export DEBUG=$${DEBUG:-true}; $(PY) manage.py load_demo
+
+shell: $(STAMP)
+	@$(WITH_DB) export DEBUG=$${DEBUG:-true}; $(PY) manage.py shell
+
+db-url: $(STAMP)
+	@$(PY) -m praevnet.dev database-url
+
+# Debian packages the browser tests and PDF checks use (run as root; CI calls it).
+system-deps:
+	@missing=""; for p in chromium chromium-driver poppler-utils libharfbuzz-subset0 fonts-dejavu-core; do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "Systempakete vorhanden."; fi
+
+clean:
+	rm -rf $(VENV) staticfiles

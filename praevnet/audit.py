@@ -1,0 +1,57 @@
+"""Audit trail: every service that changes something records one entry here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from praevnet.models import AuditEntry
+
+
+def log_action(
+    *, actor, action: str, network=None, obj: models.Model | None = None, data: dict | None = None
+) -> AuditEntry:
+    """Record that `actor` did `action` (e.g. "network.update") to `obj` in `network`."""
+    actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_label=(str(actor) if actor else "System")[:200],
+        network=network,
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_label=str(obj)[:300] if obj is not None else "",
+        data=_jsonable(data or {}),
+    )
+
+
+def changes(instance: models.Model, fields: list[str], before: dict[str, Any]) -> dict[str, list[str]]:
+    """{field: [old, new]} for the fields whose value differs from `before` (values as display strings)."""
+    diff = {}
+    for name in fields:
+        old, new = before.get(name), getattr(instance, name)
+        if old != new:
+            diff[name] = [_display(old), _display(new)]
+    return diff
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in fields}
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+        return value.name or ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _jsonable(data: dict) -> dict:
+    return {
+        key: value if isinstance(value, str | int | float | bool | list | dict | None) else str(value)
+        for key, value in data.items()
+    }

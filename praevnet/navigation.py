@@ -1,0 +1,39 @@
+"""The main navigation: each entry names the permission it needs, so a role sees only what it may use.
+
+Apps add their entries to NAVIGATION; order is the order shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from praevnet.access import Perm, has_perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: Perm
+    section: str  # request.resolver_match.url_name prefixes that mark the entry as current
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("Übersicht", "dashboard", Perm.VIEW_NETWORK, "dashboard"),
+    NavItem("Netzwerk", "partners:network_detail", Perm.VIEW_NETWORK, "partners:network_"),
+]
+
+
+def items_for(request, network) -> list[dict]:
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return [
+        {
+            "label": item.label,
+            "url": reverse(item.url_name, kwargs={"network": network.slug}),
+            "active": bool(current) and current.startswith(item.section),
+        }
+        for item in NAVIGATION
+        if has_perm(request.user, item.perm, network)
+    ]

@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
+from django.views.static import serve
+
+from praevnet import views
+
+admin.site.site_header = "praevnet – Systemadministration"
+admin.site.site_title = "praevnet"
+admin.site.index_title = "Verwaltung"
+
+account_patterns = [
+    path("anmelden/", views.LoginView.as_view(), name="login"),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.AccountView.as_view(), name="account"),
+    path(
+        "passwort/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
+        name="password_change",
+    ),
+    path("passwort/geaendert/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "passwort-vergessen/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="emails/password_reset.txt",
+            html_email_template_name="emails/password_reset.html",
+            subject_template_name="emails/password_reset_subject.txt",
+            extra_email_context={"site_name": settings.SITE_NAME},
+        ),
+        name="password_reset",
+    ),
+    path("passwort-vergessen/gesendet/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "passwort-neu/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("passwort-neu/fertig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("konto/", include(account_patterns)),
+    path("n/<slug:network>/", views.dashboard, name="dashboard"),
+    path("n/<slug:network>/", include("partners.urls")),
+    path("impressum/", views.legal_page, {"key": "impressum"}, name="impressum"),
+    path("datenschutz/", views.legal_page, {"key": "datenschutz"}, name="datenschutz"),
+    path("barrierefreiheit/", views.legal_page, {"key": "barrierefreiheit"}, name="barrierefreiheit"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Uploaded files in development; in production the web server or an access-checked view serves them.
+    urlpatterns += [
+        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

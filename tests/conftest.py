@@ -1,0 +1,82 @@
+from dataclasses import dataclass
+
+import pytest
+
+from praevnet.models import NetworkRole, User
+from tests.factories import MembershipFactory, NetworkFactory, NetworkRoleFactory, PartnerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class World:
+    """Two networks and the seven personas of the access matrix."""
+
+    network: object
+    other_network: object
+    partner_a: object
+    partner_b: object
+    foreign_partner: object
+    anonymous: None
+    contact_a: User
+    contact_b: User
+    coordinator: User
+    other_coordinator: User
+    jugendamt: User
+    admin: User
+
+    def persona(self, name: str) -> User | None:
+        return getattr(self, name)
+
+
+PERSONAS = ["anonymous", "contact_a", "contact_b", "coordinator", "other_coordinator", "jugendamt", "admin"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    network = NetworkFactory(name="Frühe Hilfen Musterstadt", slug="musterstadt")
+    other = NetworkFactory(name="Präventionskette Beispielkreis", slug="beispielkreis", region="Kreis Beispiel")
+    partner_a = MembershipFactory(network=network, partner=PartnerFactory(name="Hebammenpraxis Am Bach")).partner
+    partner_b = MembershipFactory(network=network, partner=PartnerFactory(name="Erziehungsberatung Mitte")).partner
+    foreign = MembershipFactory(network=other, partner=PartnerFactory(name="Kita Fremdland")).partner
+
+    def role(network, role, partner=None, **user):
+        return NetworkRoleFactory(network=network, role=role, partner=partner, user=UserFactory(**user)).user
+
+    return World(
+        network=network,
+        other_network=other,
+        partner_a=partner_a,
+        partner_b=partner_b,
+        foreign_partner=foreign,
+        anonymous=None,
+        contact_a=role(network, NetworkRole.Role.PARTNER, partner_a, email="a@hebamme.example"),
+        contact_b=role(network, NetworkRole.Role.PARTNER, partner_b, email="b@beratung.example"),
+        coordinator=role(network, NetworkRole.Role.COORDINATOR, email="koordination@musterstadt.example"),
+        other_coordinator=role(other, NetworkRole.Role.COORDINATOR, email="koordination@beispielkreis.example"),
+        jugendamt=role(network, NetworkRole.Role.JUGENDAMT, email="jugendamt@musterstadt.example"),
+        admin=UserFactory(email="admin@it.example", is_staff=True, is_superuser=True),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a persona (None stays anonymous) and return it."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _login
