@@ -57,13 +57,21 @@ def test_password_change_checks_the_old_password(client, world):
     client.force_login(world.contact_a)
     response = client.post(
         reverse("password_change"),
-        {"old_password": "falsch", "new_password1": "ein-neues-langes-Passwort", "new_password2": "ein-neues-langes-Passwort"},
+        {
+            "old_password": "falsch",
+            "new_password1": "ein-neues-langes-Passwort",
+            "new_password2": "ein-neues-langes-Passwort",
+        },
     )
     assert response.status_code == 200
     assert "Das alte Passwort war falsch" in response.content.decode()
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "ein-neues-langes-Passwort", "new_password2": "ein-neues-langes-Passwort"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "ein-neues-langes-Passwort",
+            "new_password2": "ein-neues-langes-Passwort",
+        },
     )
     assert response.status_code == 302
     world.contact_a.refresh_from_db()
@@ -95,7 +103,9 @@ def test_password_reset_end_to_end(client, db):
     form_url = response["Location"]
     response = client.get(form_url)
     assert "Neues Passwort festlegen" in response.content.decode()
-    response = client.post(form_url, {"new_password1": "Frühling-im-Park-2026", "new_password2": "Frühling-im-Park-2026"})
+    response = client.post(
+        form_url, {"new_password1": "Frühling-im-Park-2026", "new_password2": "Frühling-im-Park-2026"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("password_reset_complete")
     user.refresh_from_db()
@@ -103,7 +113,10 @@ def test_password_reset_end_to_end(client, db):
 
     # the link works only once
     response = client.get(link)
-    assert "abgelaufen oder wurde bereits benutzt" in client.get(response["Location"] if response.status_code == 302 else link).content.decode()
+    assert (
+        "abgelaufen oder wurde bereits benutzt"
+        in client.get(response["Location"] if response.status_code == 302 else link).content.decode()
+    )
 
 
 def test_password_reset_does_not_reveal_unknown_addresses(client, db):

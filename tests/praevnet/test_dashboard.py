@@ -90,7 +90,9 @@ def test_the_account_page_lists_roles_and_saves_the_name(login, world):
     client = login(world.contact_a)
     response = client.get(reverse("account"))
     assert "Kooperationspartner für Hebammenpraxis Am Bach" in response.content.decode()
-    response = client.post(reverse("account"), {"title": "Dr.", "first_name": "Hanna", "last_name": "Bach", "phone": "0203 1234"})
+    response = client.post(
+        reverse("account"), {"title": "Dr.", "first_name": "Hanna", "last_name": "Bach", "phone": "0203 1234"}
+    )
     assert response.status_code == 302
     world.contact_a.refresh_from_db()
     assert world.contact_a.get_full_name() == "Dr. Hanna Bach"

@@ -40,4 +40,4 @@ def test_it_rejects_bad_urls_in_german(url, message):
 def test_description_never_contains_the_password():
     text = describe(parse_database_url("postgresql://app:supersecret@db:5432/praevnet"))
     assert "supersecret" not in text
-    assert "„praevnet“ auf app@db:5432" == text
+    assert text == "„praevnet“ auf app@db:5432"

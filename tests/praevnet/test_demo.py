@@ -7,7 +7,13 @@ from praevnet.models import NetworkRole, User
 
 
 def counts():
-    return (Network.objects.count(), Partner.objects.count(), Membership.objects.count(), User.objects.count(), NetworkRole.objects.count())
+    return (
+        Network.objects.count(),
+        Partner.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+        NetworkRole.objects.count(),
+    )
 
 
 def test_load_demo_creates_the_five_seed_networks_and_is_idempotent(db, capsys):
@@ -47,7 +53,9 @@ def test_each_demo_role_logs_in_to_a_start_page_that_fits_it(client, db):
         assert response.status_code == 200
         assert text in response.content.decode(), email
     client.logout()
-    response = client.post(reverse("login"), {"username": "admin@praevnet.example", "password": DEMO_PASSWORD}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": "admin@praevnet.example", "password": DEMO_PASSWORD}, follow=True
+    )
     assert response.status_code == 200
 
 

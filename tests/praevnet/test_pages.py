@@ -6,7 +6,11 @@ from praevnet.models import SiteText
 
 @pytest.mark.parametrize(
     ("name", "heading"),
-    [("impressum", "Impressum"), ("datenschutz", "Datenschutzerklärung"), ("barrierefreiheit", "Erklärung zur Barrierefreiheit")],
+    [
+        ("impressum", "Impressum"),
+        ("datenschutz", "Datenschutzerklärung"),
+        ("barrierefreiheit", "Erklärung zur Barrierefreiheit"),
+    ],
 )
 def test_legal_pages_are_public_and_german(client, db, name, heading):
     response = client.get(reverse(name))

@@ -14,7 +14,11 @@ def load_settings(**env):
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='praevnet.settings'; django.setup()"],
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='praevnet.settings'; django.setup()",
+        ],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
