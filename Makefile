@@ -27,10 +27,11 @@ install: $(STAMP)
 
 run: $(STAMP)
 	@$(PY) -m praevnet.dev check-port $(PORT)
-	@$(WITH_DB) export DEBUG=$${DEBUG:-true}; \
+	@$(WITH_DB) export DEBUG=$${DEBUG:-true} TWO_FACTOR_REQUIRED=$${TWO_FACTOR_REQUIRED:-false}; \
 	$(PY) manage.py migrate --noinput -v 0; \
 	$(PY) manage.py load_demo; \
-	echo ""; echo "praevnet läuft auf http://127.0.0.1:$(PORT)  (beenden mit Strg+C)"; echo ""; \
+	echo ""; echo "praevnet läuft auf http://127.0.0.1:$(PORT)  (beenden mit Strg+C)"; \
+	if [ "$$TWO_FACTOR_REQUIRED" = false ]; then echo "Demo: Zwei-Faktor-Pflicht ist aus (make run TWO_FACTOR_REQUIRED=true schaltet sie ein)."; fi; echo ""; \
 	exec $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
 test: $(STAMP)

@@ -33,3 +33,15 @@ class AccountForm(forms.ModelForm):
         self.fields["last_name"].required = True
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Speichern"))
+
+
+class OtpCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        help_text="Die sechsstellige Zahl aus Ihrer Authenticator-App oder einer Ihrer Notfallcodes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split())

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from praevnet import views
@@ -37,6 +39,9 @@ account_patterns = [
         name="password_reset_confirm",
     ),
     path("passwort-neu/fertig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("zwei-faktor/", views.two_factor_verify, name="two_factor_verify"),
+    path("zwei-faktor/einrichten/", views.two_factor_setup, name="two_factor_setup"),
+    path("zwei-faktor/ausschalten/", views.two_factor_off, name="two_factor_off"),
 ]
 
 urlpatterns = [
@@ -49,6 +54,8 @@ urlpatterns = [
     path("barrierefreiheit/", views.legal_page, {"key": "barrierefreiheit"}, name="barrierefreiheit"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Administrators log in through the same page (throttling, second factor) as everyone else.
+    path("admin/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True))),
     path("admin/", admin.site.urls),
 ]
 

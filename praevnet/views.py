@@ -7,19 +7,24 @@ from django.db import connection, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import UpdateView
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import Membership, Network
 from partners.tables import MembershipTable
 from praevnet import access
 from praevnet.access import Perm, network_view
-from praevnet.forms import AccountForm, LoginForm
+from praevnet.auth import has_confirmed_device, two_factor_required
+from praevnet.forms import AccountForm, LoginForm, OtpCodeForm
 from praevnet.markdown import render_markdown
 from praevnet.models import NetworkRole, SiteText
-from praevnet.services import user_update_profile
+from praevnet.services import two_factor_disable, two_factor_enable, user_update_profile
 
 
 def home(request):
@@ -76,6 +81,8 @@ class AccountView(UpdateView):
         return self.request.user
 
     def get_context_data(self, **kwargs):
+        kwargs["two_factor_active"] = has_confirmed_device(self.request.user)
+        kwargs["two_factor_required"] = two_factor_required(self.request.user)
         kwargs["roles"] = (
             NetworkRole.objects.filter(user=self.request.user)
             .select_related("network", "partner")
@@ -130,3 +137,69 @@ def healthz(request):
 @require_GET
 def robots_txt(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+def two_factor_verify(request):
+    """Second step of the login: the code from the authenticator app (or a one-time backup code)."""
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    if not has_confirmed_device(request.user):
+        return redirect("two_factor_setup")
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("code", "Dieser Code stimmt nicht oder ist abgelaufen. Bitte den aktuellen Code eingeben.")
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def two_factor_setup(request):
+    """Set up the authenticator app: QR code and secret, confirmed by the first code; then show backup codes."""
+    import base64
+
+    import qrcode
+    import qrcode.image.svg
+
+    user = request.user
+    if has_confirmed_device(user) and not user.is_verified():
+        return redirect("two_factor_verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator-App", confirmed=False)
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor_enable(user=user, device=device, token=form.cleaned_data["code"])
+        if codes is not None:
+            otp_login(request, device)
+            return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next_url(request)})
+        form.add_error("code", "Dieser Code stimmt nicht. Prüfen Sie, ob die Uhrzeit Ihres Telefons stimmt.")
+    qr_svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string()
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr_svg": mark_safe(qr_svg.decode()),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "required": two_factor_required(user),
+        "next": _next_url(request),
+    }
+    return render(request, "registration/two_factor_setup.html", context)
+
+
+@require_POST
+def two_factor_off(request):
+    """A partner contact may switch the optional second factor off again; required roles may not."""
+    if two_factor_required(request.user):
+        messages.error(request, "Für Ihre Rolle ist die Anmeldung mit zweitem Faktor vorgeschrieben.")
+        return redirect("account")
+    two_factor_disable(user=request.user, actor=request.user)
+    messages.success(request, "Die Anmeldung mit zweitem Faktor ist ausgeschaltet.")
+    return redirect("account")

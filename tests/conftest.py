@@ -69,14 +69,30 @@ def world(db) -> World:
     )
 
 
+def verify_second_factor(client, user) -> None:
+    """Mark the client's session as having passed the TOTP step (as after a real code entry)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test-App", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def login(client):
-    """Log the test client in as a persona (None stays anonymous) and return it."""
+    """Log the test client in as a persona (None stays anonymous), past the second factor, and return it."""
+    from praevnet.auth import two_factor_required
 
     def _login(user):
         client.logout()
         if user is not None:
             client.force_login(user)
+            if two_factor_required(type(user).objects.get(pk=user.pk)):
+                verify_second_factor(client, user)
         return client
 
     return _login

@@ -71,7 +71,7 @@ def test_other_roles_may_not_edit_the_network(login, world, persona):
     assert client.post(edit(world), VALID).status_code == 403
     world.network.refresh_from_db()
     assert world.network.meeting_minutes == 120
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.filter(action="network.update").exists()
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_bad_input_gets_a_german_error_and_nothing_is_saved(login, world, field,
     assert "Bitte prüfen Sie die markierten Felder." in html
     world.network.refresh_from_db()
     assert world.network.meeting_place == "Rathaus"
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.filter(action="network.update").exists()
 
 
 def test_the_navigation_stays_correct_after_an_invalid_post(login, world):

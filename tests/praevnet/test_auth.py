@@ -23,7 +23,7 @@ def test_every_page_redirects_anonymous_visitors_to_the_login(client, world):
 
 
 def test_a_person_logs_in_with_the_email_address_in_any_case(client, world):
-    response = client.post(reverse("login"), {"username": "KOORDINATION@Musterstadt.example", "password": PASSWORD})
+    response = client.post(reverse("login"), {"username": "A@Hebamme.Example", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     follow = client.get(reverse("home"))

@@ -40,7 +40,8 @@ def test_load_demo_creates_the_five_seed_networks_and_is_idempotent(db, capsys):
     assert "koordination.duisburg@praevnet.example" in out
 
 
-def test_each_demo_role_logs_in_to_a_start_page_that_fits_it(client, db):
+def test_each_demo_role_logs_in_to_a_start_page_that_fits_it(client, db, settings):
+    settings.TWO_FACTOR_REQUIRED = False  # as under `make run`
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     expectations = {
         "koordination.duisburg@praevnet.example": "Netzwerk bearbeiten",
@@ -63,3 +64,11 @@ def test_the_demo_has_a_person_in_two_networks(db):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     user = User.objects.get(email="partner1.dinslaken@praevnet.example")
     assert set(user.network_roles.values_list("network__slug", flat=True)) == {"unser-dingg", "fruehe-hilfen-duisburg"}
+
+
+def test_with_two_factors_required_a_demo_coordinator_is_asked_to_set_them_up(client, db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    response = client.post(
+        reverse("login"), {"username": "koordination.duisburg@praevnet.example", "password": DEMO_PASSWORD}, follow=True
+    )
+    assert "Zwei-Faktor-Anmeldung einrichten" in response.content.decode()

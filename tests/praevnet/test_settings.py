@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.conf import settings
 
-GOOD_KEY = "x" * 50
+GOOD_KEY = "k7-Vq2pXz9rLm4TnB8wYc1HdF6sJg3Ue5oAiR0bNyKtW_QvZhE"
 
 
 def load_settings(**env):
