@@ -8,6 +8,25 @@ from django.db import models
 
 from praevnet.models import AuditEntry
 
+# German labels of the recorded actions; apps add theirs here when they add a workflow.
+ACTION_LABELS: dict[str, str] = {
+    "auth.login": "Anmeldung",
+    "auth.logout": "Abmeldung",
+    "auth.login_failed": "Anmeldung fehlgeschlagen",
+    "auth.2fa_enable": "Zwei-Faktor-Anmeldung eingerichtet",
+    "auth.2fa_disable": "Zwei-Faktor-Anmeldung ausgeschaltet",
+    "user.update_profile": "eigene Angaben geändert",
+    "network.update": "Netzwerk geändert",
+    "role.assign": "Rolle vergeben",
+    "role.change": "Rolle geändert",
+    "role.remove": "Rolle entzogen",
+    "data.export": "Daten exportiert",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
 
 def log_action(
     *, actor, action: str, network=None, obj: models.Model | None = None, data: dict | None = None

@@ -23,6 +23,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("Übersicht", "dashboard", Perm.VIEW_NETWORK, "dashboard"),
     NavItem("Netzwerk", "partners:network_detail", Perm.VIEW_NETWORK, "partners:network_"),
+    NavItem("Änderungsprotokoll", "audit_log", Perm.VIEW_AUDIT, "audit_log"),
 ]
 
 

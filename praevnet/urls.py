@@ -49,6 +49,7 @@ urlpatterns = [
     path("konto/", include(account_patterns)),
     path("n/<slug:network>/", views.dashboard, name="dashboard"),
     path("n/<slug:network>/", include("partners.urls")),
+    path("n/<slug:network>/aenderungen/", views.AuditLogView.as_view(), name="audit_log"),
     path("impressum/", views.legal_page, {"key": "impressum"}, name="impressum"),
     path("datenschutz/", views.legal_page, {"key": "datenschutz"}, name="datenschutz"),
     path("barrierefreiheit/", views.legal_page, {"key": "barrierefreiheit"}, name="barrierefreiheit"),

@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,11 +21,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partners.models import Membership, Network
 from partners.tables import MembershipTable
 from praevnet import access
-from praevnet.access import Perm, network_view
+from praevnet.access import NetworkMixin, Perm, network_view
+from praevnet.filters import AuditFilter
+from praevnet.tables import AuditTable
 from praevnet.auth import has_confirmed_device, two_factor_required
 from praevnet.forms import AccountForm, LoginForm, OtpCodeForm
 from praevnet.markdown import render_markdown
-from praevnet.models import NetworkRole, SiteText
+from praevnet.models import AuditEntry, NetworkRole, SiteText
 from praevnet.services import two_factor_disable, two_factor_enable, user_update_profile
 
 
@@ -65,6 +69,19 @@ def dashboard(request, network: Network):
         context["table"] = MembershipTable(memberships, request=request)
         template = "praevnet/dashboard_staff.html"
     return render(request, template, context)
+
+
+class AuditLogView(NetworkMixin, SingleTableMixin, FilterView):
+    """The network's audit trail: who changed what and when (coordination and Jugendamt)."""
+
+    permission = Perm.VIEW_AUDIT
+    table_class = AuditTable
+    filterset_class = AuditFilter
+    template_name = "praevnet/audit_list.html"
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        return AuditEntry.objects.filter(network=self.network).order_by("-created", "-id")
 
 
 class LoginView(auth_views.LoginView):

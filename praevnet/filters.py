@@ -1,0 +1,20 @@
+import django_filters
+from django import forms
+
+from praevnet.audit import ACTION_LABELS
+from praevnet.models import AuditEntry
+
+
+class AuditFilter(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(label="Aktion", choices=sorted(ACTION_LABELS.items(), key=lambda i: i[1]))
+    actor_label = django_filters.CharFilter(label="Person", lookup_expr="icontains")
+    since = django_filters.DateFilter(
+        label="von", field_name="created", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label="bis", field_name="created", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "actor_label", "since", "until"]

@@ -1,0 +1,97 @@
+"""Production settings and the headers on real responses."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "p3R-odUkT1on_sEcReT-kEy-9f8e7d6c5b4a3210ZYXWVUTSRQponmlk",
+    "ALLOWED_HOSTS": "praevnet.kreis-beispiel.de",
+    "SITE_URL": "https://praevnet.kreis-beispiel.de",
+}
+
+
+def test_check_deploy_passes_without_any_warning():
+    env = {**os.environ, **PRODUCTION_ENV}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.fixture
+def production(settings):
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    return settings
+
+
+def test_http_is_redirected_to_https(client, db, production):
+    response = client.get(reverse("login"))
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+def test_https_responses_carry_the_security_headers(client, db, production):
+    response = client.get(reverse("login"), secure=True)
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_cookies_are_secure_and_http_only(client, world, production):
+    response = client.post(
+        reverse("login"), {"username": world.contact_a.email, "password": "geheim-und-lang-genug"}, secure=True
+    )
+    assert response.status_code == 302
+    session_cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session_cookie["secure"] is True
+    assert session_cookie["httponly"] is True
+    assert session_cookie["samesite"] == "Lax"
+    csrf_cookie = client.get(reverse("login"), secure=True).cookies.get(settings.CSRF_COOKIE_NAME)
+    if csrf_cookie is not None:
+        assert csrf_cookie["secure"] is True
+
+
+def test_the_session_expires_after_the_idle_timeout(login, world):
+    client = login(world.contact_a)
+    client.get(reverse("dashboard", kwargs={"network": world.network.slug}))
+    assert settings.SESSION_COOKIE_AGE == 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # each request restarts the idle clock
+    assert 3500 < client.session.get_expiry_age() <= 3600
+
+
+def test_healthz_stays_reachable_over_http_for_load_balancers(client, db, production):
+    assert client.get(reverse("healthz")).status_code == 200
+
+
+def test_pages_use_no_inline_script_or_style(login, world):
+    html = login(world.coordinator).get(reverse("dashboard", kwargs={"network": world.network.slug})).content.decode()
+    assert "<script>" not in html and "<style" not in html and ' style="' not in html
