@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from praevnet import views
 
@@ -60,8 +59,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    # Uploaded files in development; in production the web server or an access-checked view serves them.
-    urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+handler403 = "praevnet.errors.permission_denied"
+handler404 = "praevnet.errors.page_not_found"
+handler500 = "praevnet.errors.server_error"

@@ -13,24 +13,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import UpdateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tables2 import SingleTableMixin
 
 from partners.models import Membership, Network
 from partners.tables import MembershipTable
 from praevnet import access
 from praevnet.access import NetworkMixin, Perm, network_view
-from praevnet.filters import AuditFilter
-from praevnet.tables import AuditTable
 from praevnet.auth import has_confirmed_device, two_factor_required
+from praevnet.filters import AuditFilter
 from praevnet.forms import AccountForm, LoginForm, OtpCodeForm
 from praevnet.markdown import render_markdown
 from praevnet.models import AuditEntry, NetworkRole, SiteText
 from praevnet.services import two_factor_disable, two_factor_enable, user_update_profile
+from praevnet.tables import AuditTable
 
 
+@require_GET
 def home(request):
     """Send the user to the network they used last (or their first); explain when they have none."""
     networks = access.networks_of(request.user)
@@ -44,6 +45,7 @@ def home(request):
 
 
 @network_view(Perm.VIEW_NETWORK)
+@require_GET
 def dashboard(request, network: Network):
     role = access.role_in(request.user, network)
     memberships = Membership.objects.filter(network=network).select_related("partner").order_by("partner__name")

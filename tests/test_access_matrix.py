@@ -1,0 +1,218 @@
+"""Every URL pattern × every persona: the expected status for GET and POST.
+
+A new view without an entry in MATRIX makes `test_every_url_pattern_has_an_entry` fail. Network pages are also
+requested with the id (slug) of the other network: that is a 404 for everyone but the system administrator.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS
+
+ANON = "anonymous"
+MEMBERS = ["contact_a", "contact_b", "coordinator", "jugendamt"]
+
+
+def statuses(default: int, **overrides: int) -> dict[str, int]:
+    result = dict.fromkeys(PERSONAS, default)
+    result.update(overrides)
+    return result
+
+
+def public(get: int = 200, post: int = 405) -> dict:
+    return {"get": statuses(get), "post": statuses(post)}
+
+
+def logged_in(get: int = 200, post: int = 405) -> dict:
+    return {"get": statuses(get, anonymous=302), "post": statuses(post, anonymous=302)}
+
+
+def network_page(allowed: list[str], get: int = 200, post: int = 405, denied: int = 403) -> dict:
+    """Members of the network get `get` when their role allows it, else `denied`; others 404; admin may."""
+    get_map = statuses(404, anonymous=302)
+    post_map = statuses(404, anonymous=302)
+    for persona in [*MEMBERS, "admin"]:
+        allowed_here = persona in allowed or persona == "admin"
+        get_map[persona] = get if allowed_here else denied
+        post_map[persona] = post if allowed_here else denied
+    return {"get": get_map, "post": post_map, "network": True}
+
+
+@dataclass
+class Route:
+    name: str
+    get: dict[str, int]
+    post: dict[str, int]
+    kwargs: dict = field(default_factory=dict)
+    network: bool = False
+
+
+def route(name: str, spec: dict, **kwargs) -> Route:
+    return Route(name=name, get=spec["get"], post=spec["post"], kwargs=kwargs, network=spec.get("network", False))
+
+
+MATRIX: list[Route] = [
+    route("home", {"get": statuses(302), "post": statuses(405, anonymous=302)}),
+    route("login", {"get": statuses(302, anonymous=200), "post": statuses(302, anonymous=200)}),
+    route("logout", {"get": statuses(405, anonymous=302), "post": statuses(302)}),
+    route("account", logged_in(post=200)),
+    route("password_change", logged_in(post=200)),
+    route("password_change_done", logged_in(post=405)),
+    route("password_reset", public(post=200)),
+    route("password_reset_done", public(post=405)),
+    route("password_reset_confirm", public(post=200), uidb64="MQ", token="abc-def"),
+    route("password_reset_complete", public(post=405)),
+    route("two_factor_verify", {"get": statuses(302), "post": statuses(302)}),
+    route("two_factor_setup", logged_in(post=200)),
+    route("two_factor_off", logged_in(get=405, post=302)),
+    route("dashboard", network_page(MEMBERS)),
+    route("partners:network_detail", network_page(MEMBERS)),
+    route("partners:network_edit", network_page(["coordinator"], post=200)),
+    route("audit_log", network_page(["coordinator", "jugendamt"])),
+    route("impressum", public()),
+    route("datenschutz", public()),
+    route("barrierefreiheit", public()),
+    route("healthz", public()),
+    route("robots_txt", public()),
+    route("admin-login-redirect", {"get": statuses(302), "post": statuses(302)}),
+]
+UNNAMED = {"admin/login/": "admin-login-redirect"}
+
+
+def walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            route_text = prefix + str(entry.pattern)
+            yield (f"{namespace}{entry.name}" if entry.name else UNNAMED.get(route_text, route_text)), route_text
+
+
+def project_patterns():
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_url_pattern_has_an_entry():
+    known = {r.name for r in MATRIX}
+    missing = sorted(
+        name for name, _ in project_patterns() if not name.startswith(("admin:", "admin/")) and name not in known
+    )
+    assert missing == [], f"URL patterns without an access-matrix entry: {missing}"
+    stale = known - {name for name, _ in project_patterns()}
+    assert {name for name, _ in project_patterns() if name.startswith("admin/")} <= {
+        *UNNAMED.values(),
+        "admin/(?P<url>.*)$",
+        *(f"admin/{app}/{model}/<path:object_id>/" for app, model in admin_models()),
+    }
+    assert stale == set(), f"entries for URLs that no longer exist: {stale}"
+
+
+def url_for(r: Route, world, network=None) -> str:
+    if r.name == "admin-login-redirect":
+        return "/admin/login/?next=/admin/"
+    kwargs = dict(r.kwargs)
+    if r.network:
+        kwargs["network"] = (network or world.network).slug
+    return reverse(r.name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("r", MATRIX, ids=lambda r: r.name)
+def test_access_matrix(r: Route, world, login):
+    failures = []
+    url = url_for(r, world)
+    for persona in PERSONAS:
+        for method, expected in (("get", r.get[persona]), ("post", r.post[persona])):
+            client = login(world.persona(persona))
+            response = getattr(client, method)(url)
+            if response.status_code != expected:
+                failures.append(f"{persona} {method.upper()} {url}: {response.status_code}, expected {expected}")
+            if expected == 302 and persona == ANON and response.status_code == 302:
+                location = response["Location"]
+                if r.get[persona] == 302 and r.name not in {"home", "two_factor_verify", "admin-login-redirect"}:
+                    assert location.startswith(reverse("login")), f"{url} sends anonymous to {location}"
+    assert failures == []
+
+
+NETWORK_ROUTES = [r for r in MATRIX if r.network]
+
+
+@pytest.mark.parametrize("r", NETWORK_ROUTES, ids=lambda r: r.name)
+def test_swapping_the_network_gives_404(r: Route, world, login):
+    url = url_for(r, world, network=world.other_network)
+    for persona in MEMBERS:
+        client = login(world.persona(persona))
+        assert client.get(url).status_code == 404, (persona, url)
+        assert client.post(url).status_code == 404, (persona, url)
+
+
+def admin_models() -> list[tuple[str, str]]:
+    from django.contrib import admin
+
+    return [(m._meta.app_label, m._meta.model_name) for m in admin.site._registry]
+
+
+def admin_urls(world) -> list[tuple[str, str]]:
+    """Every admin URL with real arguments: the app index per app, object pages for a real object per model."""
+    from django.contrib import admin
+
+    objects = {}
+    for model in admin.site._registry:
+        instance = model._default_manager.order_by("pk").first()
+        objects[model._meta.app_label, model._meta.model_name] = instance
+    urls = [("admin catch-all", "/admin/gibt-es-nicht/")]
+    for (app, model), instance in objects.items():
+        if instance is not None:  # the bare object URL redirects to its change page
+            urls.append((f"admin/{app}/{model}", f"/admin/{app}/{model}/{instance.pk}/"))
+    for name, route_text in project_patterns():
+        if not name.startswith("admin:"):
+            continue
+        short = name.removeprefix("admin:")
+        if short == "app_list":
+            urls += [(name, reverse(name, kwargs={"app_label": label})) for label in ("praevnet", "partners")]
+            continue
+        if short == "view_on_site" or short.startswith("autocomplete") or short == "jsi18n":
+            continue  # these answer every persona alike (redirect, JSON) and hold no data of their own
+        args = re.findall(r"<(?:\w+:)?(\w+)>", route_text)
+        if args:
+            model_key = next((k for k in objects if short.startswith(f"{k[0]}_{k[1]}_")), None)
+            instance = objects.get(model_key)
+            if instance is None:
+                continue
+            urls.append((name, reverse(name, kwargs=dict.fromkeys(args, instance.pk))))
+        else:
+            urls.append((name, reverse(name)))
+    return urls
+
+
+def test_the_admin_is_for_system_administrators_only(world, login):
+    from praevnet.audit import log_action
+
+    log_action(actor=world.coordinator, action="network.update", network=world.network)
+    urls = admin_urls(world)
+    assert len(urls) > 20
+    failures = []
+    for name, url in urls:
+        for persona in PERSONAS:
+            client = login(world.persona(persona))
+            get = client.get(url)
+            if persona == "admin":
+                must_show = name.endswith("_changelist") or name == "admin:index"
+                if get.status_code >= 500 or (must_show and get.status_code != 200):
+                    failures.append(f"admin GET {url}: {get.status_code}")
+                continue
+            post = client.post(url)
+            for method, response in (("GET", get), ("POST", post)):
+                if name == "admin:logout":  # logs the person out of their own session, shows nothing
+                    ok = response.status_code == 302
+                else:
+                    location = response.get("Location", "")
+                    ok = response.status_code == 302 and (reverse("login") in location or "/admin/login/" in location)
+                if not ok:
+                    failures.append(f"{persona} {method} {url}: {response.status_code}")
+    assert failures == [], "\n".join(failures)
