@@ -149,6 +149,8 @@ except DatabaseUrlError as exc:
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+# Lets two test runs share one server without dropping each other's test database.
+DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 ATOMIC_REQUESTS = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = ATOMIC_REQUESTS
 
