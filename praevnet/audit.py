@@ -46,12 +46,13 @@ def log_action(
 
 
 def changes(instance: models.Model, fields: list[str], before: dict[str, Any]) -> dict[str, list[str]]:
-    """{field: [old, new]} for the fields whose value differs from `before` (values as display strings)."""
+    """{German field label: [old, new]} for the fields whose value differs from `before`, as people read them."""
     diff = {}
     for name in fields:
         old, new = before.get(name), getattr(instance, name)
         if old != new:
-            diff[name] = [_display(old), _display(new)]
+            field = instance._meta.get_field(name)
+            diff[str(field.verbose_name)] = [_display(old, field), _display(new, field)]
     return diff
 
 
@@ -59,9 +60,17 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: getattr(instance, name) for name in fields}
 
 
-def _display(value: Any) -> str:
+def _display(value: Any, field: models.Field | None = None) -> str:
     if value is None:
         return ""
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if hasattr(value, "strftime") and hasattr(value, "hour") and not hasattr(value, "day"):
+        return value.strftime("%H:%M")
+    if hasattr(value, "strftime") and not hasattr(value, "hour"):
+        return value.strftime("%d.%m.%Y")
     if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
         return value.name or ""
     if hasattr(value, "isoformat"):

@@ -6,7 +6,9 @@ from praevnet.models import AuditEntry
 
 
 class AuditFilter(django_filters.FilterSet):
-    action = django_filters.ChoiceFilter(label="Aktion", choices=sorted(ACTION_LABELS.items(), key=lambda i: i[1]))
+    action = django_filters.ChoiceFilter(
+        label="Aktion", choices=sorted(ACTION_LABELS.items(), key=lambda i: i[1]), empty_label="alle Aktionen"
+    )
     actor_label = django_filters.CharFilter(label="Person", lookup_expr="icontains")
     since = django_filters.DateFilter(
         label="von", field_name="created", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})

@@ -61,7 +61,9 @@ def test_the_coordinator_edits_the_network_and_the_change_is_audited(login, worl
     entry = AuditEntry.objects.get(action="network.update")
     assert entry.actor == world.coordinator
     assert entry.network == world.network
-    assert entry.data["meeting_minutes"] == ["120", "90"]
+    assert entry.data["übliche Dauer (Minuten)"] == ["120", "90"]
+    assert entry.data["üblicher Wochentag"] == ["Mittwoch", "Donnerstag"]
+    assert entry.data["übliche Anfangszeit"] == ["14:00", "09:30"]
 
 
 @pytest.mark.parametrize("persona", ["jugendamt", "contact_a", "contact_b"])
