@@ -5,6 +5,9 @@ from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 
 from partners.models import Network
+from praevnet.files import validate_upload
+
+LOGO_MAX_BYTES = 1_000_000
 
 
 class NetworkForm(forms.ModelForm):
@@ -24,7 +27,9 @@ class NetworkForm(forms.ModelForm):
             "meeting_start",
             "meeting_minutes",
             "meeting_rhythm",
+            "logo",
         ]
+        help_texts = {"logo": "PNG oder JPEG, höchstens 1 MB. Erscheint auf der Netzwerkseite und in Dokumenten."}
         widgets = {
             "leitbild": forms.Textarea(attrs={"rows": 6}),
             "meeting_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -44,6 +49,7 @@ class NetworkForm(forms.ModelForm):
                     Div("contact_phone", css_class="col-md-6"),
                     css_class="row",
                 ),
+                "logo",
             ),
             Fieldset(
                 "Sitzungen (Vorgaben für die Jahresplanung)",
@@ -58,3 +64,9 @@ class NetworkForm(forms.ModelForm):
             ),
         )
         self.helper.add_input(Submit("submit", "Speichern"))
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
+            validate_upload(logo, kinds=("png", "jpeg"), max_bytes=LOGO_MAX_BYTES)
+        return logo

@@ -19,6 +19,7 @@ NETWORK_EDITABLE_FIELDS = [
     "meeting_start",
     "meeting_minutes",
     "meeting_rhythm",
+    "logo",
 ]
 
 

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, UpdateView
 
 from partners.forms import NetworkForm
 from partners.models import Membership, Network
 from partners.services import network_update
 from praevnet import access
-from praevnet.access import NetworkMixin, Perm
+from praevnet.access import NetworkMixin, Perm, network_view
+from praevnet.files import attachment_response
 from praevnet.markdown import render_markdown
 from praevnet.models import NetworkRole
 
@@ -31,6 +33,13 @@ class NetworkDetailView(NetworkMixin, DetailView):
             may_manage=access.has_perm(self.request.user, Perm.MANAGE_NETWORK, network),
         )
         return super().get_context_data(**kwargs)
+
+
+@network_view(Perm.VIEW_NETWORK)
+@require_GET
+def network_logo(request, network: Network):
+    extension = network.logo.name.rsplit(".", 1)[-1] if network.logo else "png"
+    return attachment_response(network.logo, filename=f"logo-{network.slug}.{extension}")
 
 
 class NetworkUpdateView(NetworkMixin, UpdateView):

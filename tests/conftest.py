@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 
 from praevnet.models import NetworkRole, User
 from tests.factories import MembershipFactory, NetworkFactory, NetworkRoleFactory, PartnerFactory, UserFactory
@@ -16,6 +17,16 @@ def _fast_and_quiet(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def png_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (31, 95, 107)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 @dataclass
@@ -45,6 +56,7 @@ PERSONAS = ["anonymous", "contact_a", "contact_b", "coordinator", "other_coordin
 @pytest.fixture
 def world(db) -> World:
     network = NetworkFactory(name="Frühe Hilfen Musterstadt", slug="musterstadt")
+    network.logo.save("musterstadt.png", ContentFile(png_bytes()), save=True)
     other = NetworkFactory(name="Präventionskette Beispielkreis", slug="beispielkreis", region="Kreis Beispiel")
     partner_a = MembershipFactory(network=network, partner=PartnerFactory(name="Hebammenpraxis Am Bach")).partner
     partner_b = MembershipFactory(network=network, partner=PartnerFactory(name="Erziehungsberatung Mitte")).partner

@@ -73,6 +73,7 @@ MATRIX: list[Route] = [
     route("dashboard", network_page(MEMBERS)),
     route("partners:network_detail", network_page(MEMBERS)),
     route("partners:network_edit", network_page(["coordinator"], post=200)),
+    route("partners:network_logo", network_page(MEMBERS)),
     route("audit_log", network_page(["coordinator", "jugendamt"])),
     route("impressum", public()),
     route("datenschutz", public()),

@@ -101,3 +101,68 @@ def test_bad_input_gets_a_german_error_and_nothing_is_saved(login, world, field,
 def test_the_navigation_stays_correct_after_an_invalid_post(login, world):
     response = login(world.coordinator).post(edit(world), {**VALID, "jugendamt": ""})
     assert reverse("dashboard", kwargs={"network": "musterstadt"}) in response.content.decode()
+
+
+def test_the_logo_is_served_as_an_attachment_to_members_only(login, world):
+    url = reverse("partners:network_logo", kwargs={"network": world.network.slug})
+    response = login(world.contact_b).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == 'attachment; filename="logo-musterstadt.png"'
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert login(world.other_coordinator).get(url).status_code == 404
+
+
+def test_without_a_logo_the_download_is_404(login, world):
+    world.network.logo = ""
+    world.network.save()
+    assert (
+        login(world.coordinator).get(reverse("partners:network_logo", kwargs={"network": "musterstadt"})).status_code
+        == 404
+    )
+
+
+def test_the_coordinator_uploads_a_new_logo(login, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import png_bytes
+
+    upload = SimpleUploadedFile("neu.png", png_bytes((40, 20)), content_type="image/png")
+    response = login(world.coordinator).post(edit(world), {**VALID, "logo": upload})
+    assert response.status_code == 302
+    world.network.refresh_from_db()
+    assert world.network.logo.name.endswith(".png") and "neu" in world.network.logo.name
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("logo.png", b"<svg onload=alert(1)></svg>", "Bitte ein gültiges Bild hochladen"),
+        ("logo.png", b"%PDF-1.7 kein Bild", "Bitte ein gültiges Bild hochladen"),
+        ("riesig.png", b"\x89PNG\r\n\x1a\n" + b"0" * 1_200_000, "höchstens 1 MB"),
+    ],
+)
+def test_uploads_are_checked_for_type_and_size(login, world, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = world.network.logo.name
+    upload = SimpleUploadedFile(name, content, content_type="image/png")
+    response = login(world.coordinator).post(edit(world), {**VALID, "logo": upload})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    world.network.refresh_from_db()
+    assert world.network.logo.name == before
+    assert world.network.meeting_place == "Rathaus"
+
+
+def test_a_real_image_of_another_kind_is_refused_with_the_allowed_kinds(login, world):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, format="GIF")
+    upload = SimpleUploadedFile("logo.gif", buffer.getvalue(), content_type="image/gif")
+    response = login(world.coordinator).post(edit(world), {**VALID, "logo": upload})
+    assert "Bitte eine PNG oder JPEG-Datei hochladen" in response.content.decode()
