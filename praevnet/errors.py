@@ -15,28 +15,21 @@ import logging
 import re
 import sys
 
+import psycopg
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import Promise
 from django.utils.html import escape
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
 
-try:  # psycopg raises its own classes where Django's wrapper is not in the way (e.g. while connecting)
-    import psycopg
-
-    DATABASE_OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
-        OperationalError,
-        InterfaceError,
-        psycopg.OperationalError,
-        psycopg.InterfaceError,
-    )
-except ImportError:  # pragma: no cover - psycopg is a hard dependency
-    DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
+# psycopg's own classes appear where Django's wrapper is not in the way, or as the __cause__ of Django's.
+DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
 
 GENERIC_403 = "Sie haben keine Berechtigung, diese Seite aufzurufen oder diese Aktion auszuführen."
 
@@ -61,11 +54,12 @@ def is_database_outage(exc: BaseException | None) -> bool:
 
 def plain_german_message(exception: BaseException | None) -> str | None:
     """The exception's message if it is a short German sentence meant for people, else None."""
-    if exception is None or len(exception.args) != 1 or not isinstance(exception.args[0], str):
-        # PermissionDenied(gettext_lazy("…")) carries a lazy string: str() below resolves it.
-        if exception is None or len(exception.args) != 1:
-            return None
-    message = str(exception.args[0]).strip()
+    if exception is None or len(exception.args) != 1:
+        return None
+    arg = exception.args[0]
+    if not isinstance(arg, str | Promise):  # Promise: a lazy translation, resolved by str() below
+        return None
+    message = str(arg).strip()
     if not message or len(message) > 300 or "\n" in message:
         return None
     if _TECHNICAL.search(message) or not _GERMAN.search(message):
@@ -121,7 +115,6 @@ def server_error(request):
     its `except` block, so sys.exc_info() is the exception that got us here."""
     exc = sys.exc_info()[1]
     if is_database_outage(exc):
-        logger.warning("Datenbank nicht erreichbar (%s): Antwort 503.", exc.__class__.__name__)
         response = _render(
             "503.html",
             503,
@@ -137,4 +130,17 @@ def server_error(request):
         "500.html",
         500,
         ("Etwas ist schiefgelaufen", "Der Fehler wurde aufgezeichnet. Bitte versuchen Sie es später noch einmal."),
+    )
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid security token (expired page, cookies off): a calm German 403."""
+    return _render(
+        "403.html",
+        403,
+        ("Formular abgelaufen", "Bitte laden Sie die Seite neu und senden Sie das Formular noch einmal."),
+        {
+            "message": "Das Formular ist abgelaufen oder Cookies sind ausgeschaltet. Bitte laden Sie die Seite neu "
+            "und senden Sie es noch einmal; Ihre Eingaben wurden nicht gespeichert."
+        },
     )

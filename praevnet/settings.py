@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -179,6 +180,7 @@ SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout: each requ
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "praevnet.errors.csrf_failure"
 
 # Failed logins (django-axes): after AXES_FAILURE_LIMIT failures for the same account from the same IP address,
 # that pair is locked for AXES_COOLOFF_MINUTES; a success resets the count.
