@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import datetime
+import re
 
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-postcode_validator = RegexValidator(r"^\d{5}$", _("Bitte eine fünfstellige Postleitzahl angeben."))
+from partners.validators import phone_validator, postcode_validator
 
 
 class FederalState(models.TextChoices):
@@ -140,6 +144,94 @@ class Network(models.Model):
         return f"{hours} Std. {minutes} Min." if hours else f"{minutes} Min."
 
 
+class Taxonomy(models.Model):
+    """An editable list entry (Lebensphase, Handlungsfeld, Zugangsweg, Sprache) with a fixed display order."""
+
+    name = models.CharField(_("Bezeichnung"), max_length=120, unique=True)
+    slug = models.SlugField(_("Kurzname"), max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LifeStage(Taxonomy):
+    """A stage of the Lebensbiografie (Schwangerschaft/Geburt, 0-3 Jahre …)."""
+
+    age_from = models.PositiveSmallIntegerField(_("Alter von (Jahre)"), null=True, blank=True)
+    age_to = models.PositiveSmallIntegerField(_("Alter bis (Jahre)"), null=True, blank=True)
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("Lebensphase")
+        verbose_name_plural = _("Lebensphasen")
+
+
+class Sector(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+
+
+class AccessRoute(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("Zugangsweg")
+        verbose_name_plural = _("Zugangswege")
+
+
+class Language(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("Sprache")
+        verbose_name_plural = _("Sprachen")
+
+
+class District(models.Model):
+    """A Sozialraum or Quartier of one municipality."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="districts", verbose_name=_("Kommune")
+    )
+    name = models.CharField(_("Name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("Sozialraum")
+        verbose_name_plural = _("Sozialräume")
+        ordering = ["municipality__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="district_unique_in_municipality")]
+
+    def __str__(self) -> str:
+        return self.name if self.name == self.municipality.name else f"{self.municipality.name}-{self.name}"
+
+
+def prefix_query(text: str) -> SearchQuery | None:
+    """German full-text query in which every word also matches as a prefix (Hebamme → Hebammenpraxis)."""
+    words = [re.sub(r"[^\w]", "", word) for word in text.split()]
+    words = [word for word in words if word][:8]
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config="german")
+
+
+class PartnerQuerySet(models.QuerySet):
+    def active(self) -> PartnerQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def in_network(self, network) -> PartnerQuerySet:
+        return self.filter(memberships__network=network)
+
+    def search(self, text: str) -> PartnerQuerySet:
+        """Name, Träger, place, description and the offers' titles and descriptions, German stemming and prefixes;
+        the name also matches inside compound words (beratung → Erziehungsberatungsstelle)."""
+        query = prefix_query(text)
+        if query is None:
+            return self
+        offers = Offer.objects.filter(partner=models.OuterRef("pk"), search_vector=query)
+        return self.filter(Q(search_vector=query) | Q(name__icontains=text.strip()) | models.Exists(offers))
+
+
 class Partner(models.Model):
     """A partner institution (Einrichtung, Kooperationspartner); can be a member of several networks."""
 
@@ -155,23 +247,79 @@ class Partner(models.Model):
         SCHULE = "schule", _("Schule")
         SONSTIGE = "sonstige", _("Sonstige")
 
+    class Accessibility(models.TextChoices):
+        UNKNOWN = "unbekannt", _("keine Angabe")
+        FULL = "barrierefrei", _("barrierefrei")
+        PARTIAL = "teilweise", _("teilweise barrierefrei")
+        NONE = "nein", _("nicht barrierefrei")
+
+    class ProfileState(models.TextChoices):
+        DRAFT = "entwurf", _("Entwurf")
+        SUBMITTED = "eingereicht", _("eingereicht")
+        REVIEWED = "geprueft", _("geprüft")
+
     name = models.CharField(_("Name der Einrichtung"), max_length=200)
     kind = models.CharField(_("Organisationsform"), max_length=20, choices=Kind.choices, default=Kind.TRAEGER)
     traeger = models.CharField(_("Träger"), max_length=200, blank=True)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postcode = models.CharField(_("PLZ"), max_length=5, blank=True, validators=[postcode_validator])
     city = models.CharField(_("Ort"), max_length=120, blank=True)
-    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True, validators=[phone_validator])
     email = models.EmailField(_("E-Mail"), blank=True)
     website = models.URLField(_("Webseite"), blank=True)
     description = models.TextField(_("Kurzbeschreibung"), blank=True)
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="partners", verbose_name=_("Handlungsfelder"))
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="partners",
+        verbose_name=_("Sozialräume"),
+        help_text=_("in denen die Einrichtung arbeitet"),
+    )
+    languages = models.ManyToManyField(Language, blank=True, related_name="partners", verbose_name=_("Sprachen"))
+    accessibility = models.CharField(
+        _("Barrierefreiheit"), max_length=20, choices=Accessibility.choices, default=Accessibility.UNKNOWN
+    )
+    accessibility_note = models.CharField(_("Hinweise zur Barrierefreiheit"), max_length=300, blank=True)
+    profile_state = models.CharField(
+        _("Profilstatus"), max_length=20, choices=ProfileState.choices, default=ProfileState.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("geprüft am"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geprüft von"),
+    )
+    review_comment = models.TextField(_("Anmerkung der Koordination"), blank=True)
+    version = models.PositiveIntegerField(_("Version"), default=1, help_text=_("steigt mit jeder Änderung"))
+    updated = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
     created = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archiviert am"), null=True, blank=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config="german")
+        + SearchVector("traeger", "city", weight="B", config="german")
+        + SearchVector("description", weight="C", config="german"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Kooperationspartner")
         verbose_name_plural = _("Kooperationspartner")
         ordering = ["name"]
+        indexes = [GinIndex(fields=["search_vector"], name="partner_search_gin")]
+
+    @property
+    def changed_since_review(self) -> bool:
+        return bool(
+            self.reviewed_at and self.profile_state == self.ProfileState.REVIEWED and self.updated > self.reviewed_at
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -215,3 +363,70 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} in {self.network}"
+
+
+class ContactPerson(models.Model):
+    """A contact person of a partner institution; listed internally and publicly only with consent."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("Einrichtung")
+    )
+    name = models.CharField(_("Name"), max_length=150)
+    function = models.CharField(_("Funktion"), max_length=150, blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("E-Mail"), blank=True)
+    consent_internal = models.BooleanField(
+        _("im internen Verzeichnis zeigen"), default=False, help_text=_("Einwilligung der Person liegt vor")
+    )
+    consent_public = models.BooleanField(
+        _("öffentlich zeigen"), default=False, help_text=_("Einwilligung der Person liegt vor")
+    )
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Ansprechperson")
+        verbose_name_plural = _("Ansprechpersonen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Offer(models.Model):
+    """An offer (Angebot) of a partner along the Lebensbiografie."""
+
+    class Cost(models.TextChoices):
+        FREE = "kostenlos", _("kostenlos")
+        REDUCED = "ermaessigt", _("Kosten, ermäßigt möglich")
+        PAID = "kostenpflichtig", _("kostenpflichtig")
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="offers", verbose_name=_("Einrichtung"))
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    life_stages = models.ManyToManyField(LifeStage, blank=True, related_name="offers", verbose_name=_("Lebensphasen"))
+    access_routes = models.ManyToManyField(
+        AccessRoute, blank=True, related_name="offers", verbose_name=_("Zugangswege")
+    )
+    districts = models.ManyToManyField(District, blank=True, related_name="offers", verbose_name=_("Sozialräume"))
+    languages = models.ManyToManyField(Language, blank=True, related_name="offers", verbose_name=_("Sprachen"))
+    cost = models.CharField(_("Kosten"), max_length=20, choices=Cost.choices, default=Cost.FREE)
+    cost_note = models.CharField(_("Hinweis zu Kosten"), max_length=200, blank=True)
+    published = models.BooleanField(
+        _("veröffentlichen"), default=False, help_text=_("im öffentlichen Angebotsfinder für Familien zeigen")
+    )
+    updated = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="german")
+        + SearchVector("description", weight="B", config="german"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("Angebot")
+        verbose_name_plural = _("Angebote")
+        ordering = ["title"]
+        indexes = [GinIndex(fields=["search_vector"], name="offer_search_gin")]
+
+    def __str__(self) -> str:
+        return self.title

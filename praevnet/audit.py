@@ -21,6 +21,16 @@ ACTION_LABELS: dict[str, str] = {
     "role.change": "Rolle geändert",
     "role.remove": "Rolle entzogen",
     "data.export": "Daten exportiert",
+    "partner.create": "Einrichtung angelegt",
+    "partner.update": "Profil geändert",
+    "partner.submit": "Profil zur Prüfung eingereicht",
+    "partner.approve": "Profil geprüft",
+    "partner.return": "Profil zurückgegeben",
+    "partner.archive": "Einrichtung archiviert",
+    "partner.restore": "Einrichtung wiederhergestellt",
+    "partner.import": "Einrichtungen importiert",
+    "contact.export": "Daten einer Person exportiert",
+    "contact.anonymise": "Ansprechperson anonymisiert",
 }
 
 

@@ -27,10 +27,14 @@ class AuditTable(tables.Table):
             return "—"
         rows = []
         for key, change in value.items():
+            if key.startswith("_"):  # internal bookkeeping such as the profile version
+                continue
             if isinstance(change, list) and len(change) == 2:
                 rows.append((key, f"{change[0] or '(leer)'} → {change[1] or '(leer)'}"))
             else:
                 rows.append((key, str(change)))
+        if not rows:
+            return "—"
         return format_html(
             '<dl class="audit-changes mb-0">{}</dl>', format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows)
         )
