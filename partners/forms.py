@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 
-from partners.models import Network
+from partners.models import ContactPerson, District, Membership, Network, Offer, Partner
+from partners.services import CONTACT_FIELDS, OFFER_FIELDS, OFFER_M2M, PARTNER_FIELDS, PARTNER_M2M
 from praevnet.files import validate_upload
 
 LOGO_MAX_BYTES = 1_000_000
@@ -70,3 +71,175 @@ class NetworkForm(forms.ModelForm):
         if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
             validate_upload(logo, kinds=("png", "jpeg"), max_bytes=LOGO_MAX_BYTES)
         return logo
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Einrichtungsprofil
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def network_districts(network):
+    return District.objects.filter(municipality__networks=network).select_related("municipality")
+
+
+class PartnerForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Partner
+        fields = [*PARTNER_FIELDS, *PARTNER_M2M]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "sectors": forms.CheckboxSelectMultiple,
+            "districts": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+        }
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["districts"].queryset = network_districts(network)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "version",
+            Fieldset(
+                "Einrichtung",
+                Div(Div("name", css_class="col-md-8"), Div("kind", css_class="col-md-4"), css_class="row"),
+                "traeger",
+                "description",
+            ),
+            Fieldset(
+                "Anschrift und Kontakt",
+                "street",
+                Div(Div("postcode", css_class="col-md-3"), Div("city", css_class="col-md-9"), css_class="row"),
+                Div(
+                    Div("phone", css_class="col-md-4"),
+                    Div("email", css_class="col-md-4"),
+                    Div("website", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                "Arbeitsfeld",
+                Div(
+                    Div(Field("sectors", css_class="checkbox-columns"), css_class="col-md-6"),
+                    Div("languages", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "districts",
+                Div(
+                    Div("accessibility", css_class="col-md-4"),
+                    Div("accessibility_note", css_class="col-md-8"),
+                    css_class="row",
+                ),
+            ),
+        )
+
+
+class PartnerCreateForm(PartnerForm):
+    membership_state = forms.ChoiceField(
+        label="Mitgliedschaft", choices=Membership.State.choices, initial=Membership.State.ACTIVE
+    )
+    member_since = forms.DateField(
+        label="Mitglied seit", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout.append(
+            Fieldset(
+                "Mitgliedschaft im Netzwerk",
+                Div(
+                    Div("membership_state", css_class="col-md-4"),
+                    Div("member_since", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            )
+        )
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = CONTACT_FIELDS
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(
+                Div("name", css_class="col-md-4"),
+                Div("function", css_class="col-md-4"),
+                Div("phone", css_class="col-md-4"),
+                css_class="row",
+            ),
+            Div(
+                Div("email", css_class="col-md-4"),
+                Div("consent_internal", css_class="col-md-4 pt-md-4"),
+                Div("consent_public", css_class="col-md-4 pt-md-4"),
+                css_class="row",
+            ),
+        )
+
+
+class OfferForm(forms.ModelForm):
+    class Meta:
+        model = Offer
+        fields = [*OFFER_FIELDS, *OFFER_M2M]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "life_stages": forms.CheckboxSelectMultiple,
+            "access_routes": forms.CheckboxSelectMultiple,
+            "districts": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, network=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if network is not None:
+            self.fields["districts"].queryset = network_districts(network)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "title",
+            "description",
+            Div(
+                Div("life_stages", css_class="col-md-4"),
+                Div("access_routes", css_class="col-md-4"),
+                Div("languages", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "districts",
+            Div(
+                Div("cost", css_class="col-md-4"),
+                Div("cost_note", css_class="col-md-5"),
+                Div("published", css_class="col-md-3 pt-md-4"),
+                css_class="row",
+            ),
+        )
+
+
+ContactFormSet = forms.inlineformset_factory(
+    Partner, ContactPerson, form=ContactForm, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+OfferFormSet = forms.inlineformset_factory(
+    Partner, Offer, form=OfferForm, extra=1, can_delete=True, max_num=100, validate_max=True
+)
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label="Anmerkung für die Einrichtung",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Pflicht, wenn Sie das Profil zurückgeben: Was soll die Einrichtung ergänzen oder ändern?",
+    )
+    decision = forms.ChoiceField(choices=[("approve", "Als geprüft markieren"), ("return", "Zurückgeben")])

@@ -315,14 +315,17 @@ class Partner(models.Model):
         ordering = ["name"]
         indexes = [GinIndex(fields=["search_vector"], name="partner_search_gin")]
 
-    @property
-    def changed_since_review(self) -> bool:
-        return bool(
-            self.reviewed_at and self.profile_state == self.ProfileState.REVIEWED and self.updated > self.reviewed_at
-        )
-
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def changed_since_review(self) -> bool:
+        """Saved again after the coordination reviewed it (a few seconds of slack for the review save itself)."""
+        return bool(
+            self.reviewed_at
+            and self.profile_state == self.ProfileState.REVIEWED
+            and (self.updated - self.reviewed_at).total_seconds() > 5
+        )
 
     @property
     def address_line(self) -> str:

@@ -1,6 +1,21 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 
-from partners.models import Membership
+from partners.models import Membership, Partner
+
+STATE_BADGES = {
+    "aktiv": "text-bg-success",
+    "eingeladen": "text-bg-warning",
+    "beendet": "text-bg-secondary",
+    "entwurf": "text-bg-light border",
+    "eingereicht": "text-bg-warning",
+    "geprueft": "text-bg-success",
+}
+
+
+def badge(value: str, label: str) -> str:
+    return format_html('<span class="badge {}">{}</span>', STATE_BADGES.get(value, "text-bg-light"), label)
 
 
 class MembershipTable(tables.Table):
@@ -18,11 +33,44 @@ class MembershipTable(tables.Table):
         empty_text = "Noch keine Mitgliedseinrichtungen."
 
     def render_state(self, record):
-        from django.utils.html import format_html
+        return badge(record.state, record.get_state_display())
 
-        css = {"aktiv": "text-bg-success", "eingeladen": "text-bg-warning", "beendet": "text-bg-secondary"}
-        return format_html(
-            '<span class="badge {}">{}</span>',
-            css.get(record.state, "text-bg-light"),
-            record.get_state_display(),
-        )
+
+class PartnerTable(tables.Table):
+    name = tables.Column(verbose_name="Einrichtung")
+    sectors = tables.Column(verbose_name="Handlungsfelder", empty_values=(), orderable=False)
+    city = tables.Column(verbose_name="Ort")
+    membership_state = tables.Column(verbose_name="Mitgliedschaft")
+    profile_state = tables.Column(verbose_name="Profil")
+    offer_count = tables.Column(
+        verbose_name="Angebote", attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+    )
+    updated = tables.DateTimeColumn(format="d.m.Y", verbose_name="geändert")
+
+    class Meta:
+        model = Partner
+        fields = ("name", "sectors", "city", "membership_state", "profile_state", "offer_count", "updated")
+        attrs = {"class": "table table-hover align-middle"}
+        empty_text = "Keine Einrichtung passt zu dieser Auswahl."
+        order_by = "name"
+
+    def __init__(self, *args, network, **kwargs):
+        self.network = network
+        super().__init__(*args, **kwargs)
+
+    def render_name(self, record):
+        url = reverse("partners:partner_detail", kwargs={"network": self.network.slug, "pk": record.pk})
+        extra = format_html(' <span class="badge text-bg-secondary">archiviert</span>') if record.archived_at else ""
+        return format_html('<a href="{}">{}</a>{}', url, record.name, extra)
+
+    def render_sectors(self, record):
+        return ", ".join(sector.name for sector in record.sectors.all()) or "—"
+
+    def render_membership_state(self, value):
+        return badge(value, Membership.State(value).label)
+
+    def render_profile_state(self, record):
+        label = record.get_profile_state_display()
+        if record.changed_since_review:
+            label = f"{label}, danach geändert"
+        return badge(record.profile_state, label)

@@ -8,4 +8,12 @@ urlpatterns = [
     path("netzwerk/", views.NetworkDetailView.as_view(), name="network_detail"),
     path("netzwerk/bearbeiten/", views.NetworkUpdateView.as_view(), name="network_edit"),
     path("netzwerk/logo/", views.network_logo, name="network_logo"),
+    path("partner/", views.PartnerListView.as_view(), name="partner_list"),
+    path("partner/neu/", views.PartnerCreateView.as_view(), name="partner_create"),
+    path("partner/<int:pk>/", views.partner_detail, name="partner_detail"),
+    path("partner/<int:pk>/bearbeiten/", views.PartnerUpdateView.as_view(), name="partner_edit"),
+    path("partner/<int:pk>/einreichen/", views.partner_submit_view, name="partner_submit"),
+    path("partner/<int:pk>/pruefen/", views.partner_review_view, name="partner_review"),
+    path("partner/<int:pk>/archivieren/", views.partner_archive_view, name="partner_archive"),
+    path("meine-einrichtung/", views.own_partner, name="own_partner"),
 ]

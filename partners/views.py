@@ -1,18 +1,42 @@
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.views import View
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
-from partners.forms import NetworkForm
-from partners.models import Membership, Network
-from partners.services import network_update
+from partners.filters import PartnerFilter
+from partners.forms import ContactFormSet, NetworkForm, OfferFormSet, PartnerCreateForm, PartnerForm, ReviewForm
+from partners.models import Membership, Network, Offer, Partner
+from partners.services import (
+    PARTNER_FIELDS,
+    PARTNER_M2M,
+    ChildChange,
+    ConflictError,
+    WorkflowError,
+    network_update,
+    partner_archive,
+    partner_create,
+    partner_review,
+    partner_submit,
+    partner_update,
+)
+from partners.tables import PartnerTable
 from praevnet import access
 from praevnet.access import NetworkMixin, Perm, network_view
 from praevnet.files import attachment_response
 from praevnet.markdown import render_markdown
-from praevnet.models import NetworkRole
+from praevnet.models import AuditEntry, NetworkRole
+from praevnet.tables import AuditTable
 
 
 class NetworkDetailView(NetworkMixin, DetailView):
@@ -54,3 +78,287 @@ class NetworkUpdateView(NetworkMixin, UpdateView):
         network_update(network=self.network, actor=self.request.user, data=form.cleaned_data)
         messages.success(self.request, "Die Angaben zum Netzwerk wurden gespeichert.")
         return redirect("partners:network_detail", network=self.network.slug)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Partner register
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def partner_queryset(network: Network):
+    """The register of one network with everything the list shows, in a fixed number of queries."""
+    membership = Membership.objects.filter(partner=OuterRef("pk"), network=network)
+    offers = Offer.objects.filter(partner=OuterRef("pk")).order_by().values("partner").annotate(n=Count("*"))
+    return (
+        Partner.objects.filter(memberships__network=network)
+        .annotate(
+            membership_state=Subquery(membership.values("state")[:1]),
+            offer_count=Coalesce(Subquery(offers.values("n")[:1]), 0),
+        )
+        .prefetch_related("sectors")
+    )
+
+
+class PartnerListView(NetworkMixin, SingleTableMixin, FilterView):
+    permission = Perm.VIEW_PARTNERS
+    table_class = PartnerTable
+    filterset_class = PartnerFilter
+    template_name = "partners/partner_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return partner_queryset(self.network)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["network"] = self.network
+        return kwargs
+
+    def get_table_kwargs(self):
+        return {"network": self.network}
+
+    def get_table_pagination(self, table):
+        per_page = self.request.GET.get("per_page")
+        return {"per_page": int(per_page) if per_page in {"25", "50", "100"} else 25}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            may_manage=access.has_perm(self.request.user, Perm.MANAGE_PARTNERS, self.network),
+            per_page_options=[25, 50, 100],
+            current_per_page=self.get_table_pagination(None)["per_page"],
+            query_without_page=query.urlencode(),
+            waiting_for_review=Partner.objects.in_network(self.network)
+            .filter(profile_state=Partner.ProfileState.SUBMITTED, archived_at__isnull=True)
+            .count(),
+        )
+        return context
+
+
+def only(request, method: str) -> None:
+    """Method check after the object lookup, so a foreign object is a 404 whatever the method."""
+    if request.method != method:
+        raise MethodNotAllowed([method])
+
+
+class MethodNotAllowed(Exception):
+    def __init__(self, allowed):
+        self.allowed = allowed
+
+
+def method_checked(view):
+    """Turn MethodNotAllowed raised inside a view into the usual 405 response."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except MethodNotAllowed as exc:
+            return HttpResponseNotAllowed(exc.allowed)
+
+    return wrapper
+
+
+@method_checked
+@network_view(Perm.VIEW_NETWORK)
+def partner_detail(request, network: Network, pk: int):
+    partner = access.get_partner_or_404(request.user, network, pk)
+    only(request, "GET")
+    partner = (
+        Partner.objects.filter(pk=partner.pk)
+        .prefetch_related(
+            "sectors",
+            "districts__municipality",
+            "languages",
+            "contacts",
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.prefetch_related(
+                    "life_stages", "access_routes", "districts__municipality", "languages"
+                ),
+            ),
+        )
+        .get()
+    )
+    history = AuditEntry.objects.filter(object_type="partners.Partner", object_id=str(partner.pk)).order_by(
+        "-created", "-id"
+    )
+    manage = access.has_perm(request.user, Perm.MANAGE_PARTNERS, network)
+    context = {
+        "network": network,
+        "partner": partner,
+        "membership": Membership.objects.get(partner=partner, network=network),
+        "history": AuditTable(history, request=request, exclude=("object_label",)),
+        "may_edit": access.may_edit_partner(request.user, partner, network),
+        "may_manage": manage,
+        "may_submit": access.may_edit_partner(request.user, partner, network)
+        and partner.profile_state != Partner.ProfileState.SUBMITTED,
+        "review_form": ReviewForm() if manage and partner.profile_state == Partner.ProfileState.SUBMITTED else None,
+        "other_networks": Network.objects.filter(memberships__partner=partner).exclude(pk=network.pk),
+    }
+    return render(request, "partners/partner_detail.html", context)
+
+
+@network_view(Perm.EDIT_OWN_PARTNER)
+@require_GET
+def own_partner(request, network: Network):
+    """ "Meine Einrichtung" for partner contacts: straight to their institution's profile."""
+    partner = access.own_partner(request.user, network)
+    if partner is None:
+        raise Http404
+    return redirect("partners:partner_detail", network=network.slug, pk=partner.pk)
+
+
+class PartnerFormMixin:
+    """One page for the profile and its inline lists of contact persons and offers."""
+
+    template_name = "partners/partner_form.html"
+    form_class = PartnerForm
+
+    def forms(self, data=None, files=None):
+        instance = getattr(self, "partner", None) or Partner()
+        form = self.form_class(data, files, instance=instance, network=self.network)
+        contacts = ContactFormSet(data, instance=instance, prefix="contacts")
+        offers = OfferFormSet(data, instance=instance, prefix="offers", form_kwargs={"network": self.network})
+        return form, contacts, offers
+
+    def get(self, request, *args, **kwargs):
+        return self.render(*self.forms())
+
+    def post(self, request, *args, **kwargs):
+        form, contacts, offers = self.forms(request.POST, request.FILES)
+        valid = [form.is_valid(), contacts.is_valid(), offers.is_valid()]
+        if not all(valid):
+            return self.render(form, contacts, offers, status=200)
+        try:
+            partner = self.save(form, child_changes(contacts), child_changes(offers))
+        except ConflictError as conflict:
+            return self.render(form, contacts, offers, conflict=conflict.entries, status=409)
+        except (WorkflowError, ValidationError) as error:
+            messages_list = error.messages if isinstance(error, ValidationError) else [str(error)]
+            for message in messages_list:
+                form.add_error(None, message)
+            return self.render(form, contacts, offers, status=200)
+        messages.success(request, self.success_message)
+        return redirect("partners:partner_detail", network=self.network.slug, pk=partner.pk)
+
+    def render(self, form, contacts, offers, conflict=None, status=200):
+        context = {
+            "network": self.network,
+            "form": form,
+            "contacts": contacts,
+            "offers": offers,
+            "partner": getattr(self, "partner", None),
+            "conflict": conflict,
+            "title": self.title,
+            "has_errors": form.errors or contacts.total_error_count() or offers.total_error_count(),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+def child_changes(formset) -> list[ChildChange]:
+    changes = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        data = {name: form.cleaned_data.get(name) for name in form._meta.fields}
+        changes.append(ChildChange(pk=form.instance.pk, data=data, delete=bool(form.cleaned_data.get("DELETE"))))
+    return changes
+
+
+class PartnerCreateView(NetworkMixin, PartnerFormMixin, View):
+    permission = Perm.MANAGE_PARTNERS
+    form_class = PartnerCreateForm
+    title = "Einrichtung aufnehmen"
+    success_message = "Die Einrichtung wurde aufgenommen."
+
+    def save(self, form, contacts, offers):
+        data = {name: form.cleaned_data.get(name) for name in [*PARTNER_FIELDS, *PARTNER_M2M]}
+        return partner_create(
+            network=self.network,
+            actor=self.request.user,
+            data=data,
+            contacts=contacts,
+            offers=offers,
+            membership_state=form.cleaned_data["membership_state"],
+            member_since=form.cleaned_data["member_since"],
+        )
+
+
+class PartnerUpdateView(NetworkMixin, PartnerFormMixin, View):
+    permission = Perm.VIEW_NETWORK
+    title = "Einrichtungsprofil bearbeiten"
+    success_message = "Das Profil wurde gespeichert."
+
+    def dispatch(self, request, *args, **kwargs):
+        network = access.enter_network(request, kwargs["network"], self.permission)
+        self.partner = access.get_partner_or_404(request.user, network, kwargs["pk"], edit=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    def save(self, form, contacts, offers):
+        data = {name: form.cleaned_data.get(name) for name in [*PARTNER_FIELDS, *PARTNER_M2M]}
+        version = form.cleaned_data.get("version") or 0
+        return partner_update(
+            partner=self.partner,
+            network=self.network,
+            actor=self.request.user,
+            data=data,
+            version=version,
+            contacts=contacts,
+            offers=offers,
+        )
+
+
+@method_checked
+@network_view(Perm.VIEW_NETWORK)
+def partner_submit_view(request, network: Network, pk: int):
+    partner = access.get_partner_or_404(request.user, network, pk, edit=True)
+    only(request, "POST")
+    try:
+        partner_submit(partner=partner, network=network, actor=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Das Profil ist zur Prüfung eingereicht. Die Netzwerkkoordination meldet sich.")
+    return redirect("partners:partner_detail", network=network.slug, pk=partner.pk)
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+def partner_review_view(request, network: Network, pk: int):
+    partner = access.get_partner_or_404(request.user, network, pk)
+    only(request, "POST")
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Bitte wählen Sie, ob das Profil geprüft ist oder zurückgeht.")
+        return redirect("partners:partner_detail", network=network.slug, pk=partner.pk)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        partner_review(
+            partner=partner, network=network, actor=request.user, approve=approve, comment=form.cleaned_data["comment"]
+        )
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, "Das Profil ist geprüft." if approve else "Das Profil geht mit Ihrer Anmerkung zurück."
+        )
+    return redirect("partners:partner_detail", network=network.slug, pk=partner.pk)
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+def partner_archive_view(request, network: Network, pk: int):
+    partner = access.get_partner_or_404(request.user, network, pk)
+    only(request, "POST")
+    archive = request.POST.get("restore") is None
+    partner_archive(partner=partner, network=network, actor=request.user, archive=archive)
+    messages.success(
+        request,
+        "Die Einrichtung ist archiviert; sie bleibt mit ihren Vereinbarungen erhalten."
+        if archive
+        else "Die Einrichtung ist wieder im Register.",
+    )
+    return redirect("partners:partner_detail", network=network.slug, pk=partner.pk)

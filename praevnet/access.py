@@ -27,14 +27,17 @@ Role = NetworkRole.Role
 class Perm(StrEnum):
     VIEW_NETWORK = "view_network"  # the network's pages, the members and their contacts (internal)
     MANAGE_NETWORK = "manage_network"  # the network's own settings (meeting defaults, Leitbild …)
+    VIEW_PARTNERS = "view_partners"  # the partner register with every profile (coordination, Jugendamt)
     MANAGE_PARTNERS = "manage_partners"  # partner register: create, edit, review, import, export
     EDIT_OWN_PARTNER = "edit_own_partner"  # a partner contact keeps its own Einrichtungsprofil
     VIEW_AUDIT = "view_audit"  # the network's audit log
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.COORDINATOR: frozenset({Perm.VIEW_NETWORK, Perm.MANAGE_NETWORK, Perm.MANAGE_PARTNERS, Perm.VIEW_AUDIT}),
-    Role.JUGENDAMT: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AUDIT}),
+    Role.COORDINATOR: frozenset(
+        {Perm.VIEW_NETWORK, Perm.MANAGE_NETWORK, Perm.VIEW_PARTNERS, Perm.MANAGE_PARTNERS, Perm.VIEW_AUDIT}
+    ),
+    Role.JUGENDAMT: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PARTNERS, Perm.VIEW_AUDIT}),
     Role.PARTNER: frozenset({Perm.VIEW_NETWORK, Perm.EDIT_OWN_PARTNER}),
 }
 ADMIN_LABEL = "Systemadministration"
@@ -96,6 +99,25 @@ def may_edit_partner(user: User, partner: Partner, network: Network) -> bool:
         return True
     own = own_partner(user, network)
     return own is not None and own.pk == partner.pk and has_perm(user, Perm.EDIT_OWN_PARTNER, network)
+
+
+def get_partner_or_404(user: User, network: Network, pk: int, *, edit: bool = False) -> Partner:
+    """A member institution of the network that the user may see (or edit); anything else is a 404."""
+    try:
+        partner = Partner.objects.get(pk=pk, memberships__network=network)
+    except Partner.DoesNotExist:
+        raise Http404(_("Diese Einrichtung gibt es in diesem Netzwerk nicht.")) from None
+    allowed = may_edit_partner(user, partner, network) if edit else may_view_partner(user, partner, network)
+    if not allowed:
+        raise Http404(_("Diese Einrichtung gibt es in diesem Netzwerk nicht."))
+    return partner
+
+
+def may_view_partner(user: User, partner: Partner, network: Network) -> bool:
+    if has_perm(user, Perm.VIEW_PARTNERS, network):
+        return True
+    own = own_partner(user, network)
+    return own is not None and own.pk == partner.pk
 
 
 def get_network_or_404(user: User, slug: str) -> Network:

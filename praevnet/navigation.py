@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from praevnet.access import Perm, has_perm
+from praevnet.access import Perm, has_perm, own_partner
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Übersicht", "dashboard", Perm.VIEW_NETWORK, "dashboard"),
+    NavItem("Kooperationspartner", "partners:partner_list", Perm.VIEW_PARTNERS, "partners:partner_"),
+    NavItem("Meine Einrichtung", "partners:own_partner", Perm.EDIT_OWN_PARTNER, "partners:partner_"),
     NavItem("Netzwerk", "partners:network_detail", Perm.VIEW_NETWORK, "partners:network_"),
     NavItem("Änderungsprotokoll", "audit_log", Perm.VIEW_AUDIT, "audit_log"),
 ]
@@ -37,4 +39,6 @@ def items_for(request, network) -> list[dict]:
         }
         for item in NAVIGATION
         if has_perm(request.user, item.perm, network)
+        # "Meine Einrichtung" only for people who act for an institution here
+        and (item.perm != Perm.EDIT_OWN_PARTNER or own_partner(request.user, network) is not None)
     ]

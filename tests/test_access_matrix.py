@@ -43,6 +43,18 @@ def network_page(allowed: list[str], get: int = 200, post: int = 405, denied: in
     return {"get": get_map, "post": post_map, "network": True}
 
 
+def partner_page(view: list[str], get: int = 200, post: int = 405, denied: dict | None = None) -> dict:
+    """A page of one institution: allowed personas get `get`/`post`, other members 404 (or what `denied` says)."""
+    get_map = statuses(404, anonymous=302)
+    post_map = statuses(404, anonymous=302)
+    for persona in [*MEMBERS, "admin"]:
+        if persona in view or persona == "admin":
+            get_map[persona], post_map[persona] = get, post
+        elif denied and persona in denied:
+            get_map[persona] = post_map[persona] = denied[persona]
+    return {"get": get_map, "post": post_map, "network": True}
+
+
 @dataclass
 class Route:
     name: str
@@ -53,7 +65,10 @@ class Route:
 
 
 def route(name: str, spec: dict, **kwargs) -> Route:
-    return Route(name=name, get=spec["get"], post=spec["post"], kwargs=kwargs, network=spec.get("network", False))
+    get, post = dict(spec["get"]), dict(spec["post"])
+    if "admin" in spec:  # an override for the system administrator
+        get["admin"] = post["admin"] = spec["admin"]
+    return Route(name=name, get=get, post=post, kwargs=kwargs, network=spec.get("network", False))
 
 
 MATRIX: list[Route] = [
@@ -74,6 +89,29 @@ MATRIX: list[Route] = [
     route("partners:network_detail", network_page(MEMBERS)),
     route("partners:network_edit", network_page(["coordinator"], post=200)),
     route("partners:network_logo", network_page(MEMBERS)),
+    route("partners:partner_list", network_page(["coordinator", "jugendamt"])),
+    route("partners:partner_create", network_page(["coordinator"], post=200)),
+    route("partners:own_partner", {**network_page(["contact_a", "contact_b"], get=302, denied=403), "admin": 404}),
+    # A's institution: its own contact and the register roles see it; contact B gets 404 (ids are not guessable)
+    route("partners:partner_detail", partner_page(view=["contact_a", "coordinator", "jugendamt"]), pk="partner_a"),
+    route("partners:partner_edit", partner_page(view=["contact_a", "coordinator"], post=200), pk="partner_a"),
+    route(
+        "partners:partner_submit", partner_page(view=["contact_a", "coordinator"], get=405, post=302), pk="partner_a"
+    ),
+    route(
+        "partners:partner_review",
+        partner_page(
+            view=["coordinator"], get=405, post=302, denied={"jugendamt": 403, "contact_a": 403, "contact_b": 403}
+        ),
+        pk="partner_a",
+    ),
+    route(
+        "partners:partner_archive",
+        partner_page(
+            view=["coordinator"], get=405, post=302, denied={"jugendamt": 403, "contact_a": 403, "contact_b": 403}
+        ),
+        pk="partner_a",
+    ),
     route("audit_log", network_page(["coordinator", "jugendamt"])),
     route("impressum", public()),
     route("datenschutz", public()),
@@ -117,7 +155,10 @@ def test_every_url_pattern_has_an_entry():
 def url_for(r: Route, world, network=None) -> str:
     if r.name == "admin-login-redirect":
         return "/admin/login/?next=/admin/"
-    kwargs = dict(r.kwargs)
+    kwargs = {
+        key: getattr(world, value).pk if value in {"partner_a", "partner_b"} else value
+        for key, value in r.kwargs.items()
+    }
     if r.network:
         kwargs["network"] = (network or world.network).slug
     return reverse(r.name, kwargs=kwargs)
