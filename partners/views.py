@@ -201,13 +201,14 @@ def partner_detail(request, network: Network, pk: int):
     return render(request, "partners/partner_detail.html", context)
 
 
+@method_checked
 @network_view(Perm.EDIT_OWN_PARTNER)
-@require_GET
 def own_partner(request, network: Network):
-    """ "Meine Einrichtung" for partner contacts: straight to their institution's profile."""
+    """The "Meine Einrichtung" entry of partner contacts: straight to their institution's profile."""
     partner = access.own_partner(request.user, network)
     if partner is None:
         raise Http404
+    only(request, "GET")
     return redirect("partners:partner_detail", network=network.slug, pk=partner.pk)
 
 
