@@ -165,7 +165,7 @@ class PartnerCreateForm(PartnerForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = ContactPerson
-        fields = CONTACT_FIELDS
+        fields = list(CONTACT_FIELDS)
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
 
     def __init__(self, *args, **kwargs):

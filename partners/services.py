@@ -49,7 +49,7 @@ def network_update(*, network: Network, actor, data: dict) -> Network:
 # Partner register
 # ---------------------------------------------------------------------------------------------------------------------
 
-PARTNER_FIELDS = [
+PARTNER_FIELDS = (
     "name",
     "kind",
     "traeger",
@@ -62,11 +62,11 @@ PARTNER_FIELDS = [
     "description",
     "accessibility",
     "accessibility_note",
-]
-PARTNER_M2M = ["sectors", "districts", "languages"]
-CONTACT_FIELDS = ["name", "function", "phone", "email", "consent_internal", "consent_public"]
-OFFER_FIELDS = ["title", "description", "cost", "cost_note", "published"]
-OFFER_M2M = ["life_stages", "access_routes", "districts", "languages"]
+)
+PARTNER_M2M = ("sectors", "districts", "languages")
+CONTACT_FIELDS = ("name", "function", "phone", "email", "consent_internal", "consent_public")
+OFFER_FIELDS = ("title", "description", "cost", "cost_note", "published")
+OFFER_M2M = ("life_stages", "access_routes", "districts", "languages")
 
 
 class ConflictError(Exception):
@@ -94,7 +94,7 @@ def _m2m_names(instance, name: str) -> list[str]:
     return sorted(str(item) for item in getattr(instance, name).all())
 
 
-def _apply(instance, fields: list[str], data: dict) -> None:
+def _apply(instance, fields, data: dict) -> None:
     for name in fields:
         if name in data:
             setattr(instance, name, data[name])

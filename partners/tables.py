@@ -53,6 +53,7 @@ class PartnerTable(tables.Table):
         attrs = {"class": "table table-hover align-middle"}
         empty_text = "Keine Einrichtung passt zu dieser Auswahl."
         order_by = "name"
+        per_page_field = "seitengroesse"  # the view reads `per_page` itself and allows only 25, 50, 100
 
     def __init__(self, *args, network, **kwargs):
         self.network = network
