@@ -25,7 +25,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Kooperationspartner", "partners:partner_list", Perm.VIEW_PARTNERS, "partners:partner_"),
     NavItem("Meine Einrichtung", "partners:own_partner", Perm.EDIT_OWN_PARTNER, "partners:partner_"),
     NavItem("Netzwerk", "partners:network_detail", Perm.VIEW_NETWORK, "partners:network_"),
-    NavItem("Änderungsprotokoll", "audit_log", Perm.VIEW_AUDIT, "audit_log"),
+    NavItem("Änderungen", "audit_log", Perm.VIEW_AUDIT, "audit_log"),
 ]
 
 

@@ -63,7 +63,7 @@ def test_a_coordinator_sets_up_two_factors_then_edits_the_network(page, world, a
     assert "Die Angaben zum Netzwerk wurden gespeichert." in page.content()
     assert Network.objects.get(pk=world.network.pk).meeting_place == "Rathaus, Ratssaal"
 
-    page.get_by_role("link", name="Änderungsprotokoll").click()
+    page.get_by_role("link", name="Änderungen", exact=True).click()
     assert "Rathaus → Rathaus, Ratssaal" in page.content()
     axe_check(page)
 
