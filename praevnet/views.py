@@ -18,7 +18,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tables2 import SingleTableMixin
 
-from partners.models import Membership, Network
+from partners.models import Membership, Network, Partner
 from partners.tables import MembershipTable
 from praevnet import access
 from praevnet.access import NetworkMixin, Perm, network_view
@@ -57,6 +57,9 @@ def dashboard(request, network: Network):
         "network": network,
         "role": role,
         "counts": counts,
+        "waiting_for_review": Partner.objects.in_network(network)
+        .filter(profile_state=Partner.ProfileState.SUBMITTED, archived_at__isnull=True)
+        .count(),
         "team": team,
         "may_manage": access.has_perm(request.user, Perm.MANAGE_NETWORK, network),
     }

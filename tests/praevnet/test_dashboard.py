@@ -114,3 +114,16 @@ def test_role_constraint_rejects_a_partner_role_without_institution(world):
         assert "partner" in exc.message_dict
     else:
         raise AssertionError("full_clean accepted a partner role without institution")
+
+
+def test_the_coordinator_dashboard_shows_profiles_waiting_for_review(login, world):
+    from partners.models import Partner
+
+    Partner.objects.filter(pk=world.partner_a.pk).update(profile_state="eingereicht")
+    html = login(world.coordinator).get(dashboard_url(world.network)).content.decode()
+    assert "1 Einrichtungsprofil</strong> wartet auf Ihre Prüfung" in html
+
+
+def test_the_partner_dashboard_links_the_profile(login, world):
+    html = login(world.contact_a).get(dashboard_url(world.network)).content.decode()
+    assert reverse("partners:partner_edit", kwargs={"network": "musterstadt", "pk": world.partner_a.pk}) in html
