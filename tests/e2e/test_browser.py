@@ -72,3 +72,47 @@ def test_the_legal_pages_pass_axe(page, db, axe_check):
     for path in ("/impressum/", "/datenschutz/", "/barrierefreiheit/", "/konto/passwort-vergessen/"):
         page.goto(path)
         axe_check(page)
+
+
+def test_a_partner_edits_its_profile_submits_it_and_the_coordinator_approves(
+    page, browser, live_server, world, axe_check
+):
+    from partners.models import Partner
+
+    log_in(page, world.contact_a.email)
+    page.get_by_role("link", name="Meine Einrichtung").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Hebammenpraxis Am Bach"
+    axe_check(page)
+    page.get_by_role("link", name="Profil bearbeiten").click()
+    axe_check(page)
+    page.get_by_label("Telefon", exact=True).first.fill("keine Nummer")
+    page.get_by_role("button", name="Speichern").click()
+    assert "gültige Telefonnummer" in page.content()
+    page.get_by_label("Telefon", exact=True).first.fill("0203 44 55 66")
+    page.locator("#id_contacts-0-name").fill("Ilka Sommer")
+    page.locator("#id_contacts-0-function").fill("Hebamme")
+    page.locator("#id_contacts-0-consent_internal").check()
+    page.get_by_role("button", name="Speichern").click()
+    assert "Das Profil wurde gespeichert." in page.content()
+    page.get_by_role("button", name="Zur Prüfung einreichen").click()
+    assert "zur Prüfung eingereicht" in page.content()
+    assert Partner.objects.get(pk=world.partner_a.pk).profile_state == "eingereicht"
+
+    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    coordinator = context.new_page()
+    from tests.conftest import verify_second_factor  # noqa: F401  (the coordinator logs in with a code)
+
+    device = TOTPDevice.objects.create(user=world.coordinator, name="App", confirmed=True)
+    log_in(coordinator, world.coordinator.email)
+    coordinator.get_by_role("textbox", name="Code").fill(f"{totp(device.bin_key):06d}")
+    coordinator.get_by_role("button", name="Bestätigen").click()
+    assert "wartet auf Ihre Prüfung" in coordinator.content()
+    coordinator.get_by_role("link", name="Zur Prüfung").click()
+    coordinator.get_by_role("link", name="Hebammenpraxis Am Bach").click()
+    assert "0203 44 55 66" in coordinator.content()
+    assert "Ilka Sommer" in coordinator.content()
+    axe_check(coordinator)
+    coordinator.get_by_role("button", name="Als geprüft markieren").click()
+    assert "Das Profil ist geprüft." in coordinator.content()
+    assert Partner.objects.get(pk=world.partner_a.pk).profile_state == "geprueft"
+    context.close()
