@@ -5,7 +5,14 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 
 from partners.models import ContactPerson, District, Membership, Network, Offer, Partner
-from partners.services import CONTACT_FIELDS, OFFER_FIELDS, OFFER_M2M, PARTNER_FIELDS, PARTNER_M2M
+from partners.services import (
+    CONTACT_FIELDS,
+    NETWORK_EDITABLE_FIELDS,
+    OFFER_FIELDS,
+    OFFER_M2M,
+    PARTNER_FIELDS,
+    PARTNER_M2M,
+)
 from praevnet.files import validate_upload
 
 LOGO_MAX_BYTES = 1_000_000
@@ -16,20 +23,7 @@ class NetworkForm(forms.ModelForm):
 
     class Meta:
         model = Network
-        fields = [
-            "jugendamt",
-            "focus",
-            "since",
-            "leitbild",
-            "contact_email",
-            "contact_phone",
-            "meeting_place",
-            "meeting_weekday",
-            "meeting_start",
-            "meeting_minutes",
-            "meeting_rhythm",
-            "logo",
-        ]
+        fields = list(NETWORK_EDITABLE_FIELDS)
         help_texts = {"logo": "PNG oder JPEG, höchstens 1 MB. Erscheint auf der Netzwerkseite und in Dokumenten."}
         widgets = {
             "leitbild": forms.Textarea(attrs={"rows": 6}),

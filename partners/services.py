@@ -142,6 +142,32 @@ def _save_children(*, partner, network, actor, model, fields, m2m, changes: list
     return diff
 
 
+def _save_contacts_and_offers(*, partner, network, actor, contacts, offers) -> dict:
+    diff = _save_children(
+        partner=partner,
+        network=network,
+        actor=actor,
+        model=ContactPerson,
+        fields=CONTACT_FIELDS,
+        m2m=(),
+        changes=list(contacts),
+        label="Ansprechperson",
+    )
+    diff.update(
+        _save_children(
+            partner=partner,
+            network=network,
+            actor=actor,
+            model=Offer,
+            fields=OFFER_FIELDS,
+            m2m=OFFER_M2M,
+            changes=list(offers),
+            label="Angebot",
+        )
+    )
+    return diff
+
+
 @transaction.atomic
 def partner_create(
     *,
@@ -164,26 +190,7 @@ def partner_create(
     membership = Membership(partner=partner, network=network, state=membership_state, since=member_since)
     membership.full_clean()
     membership.save()
-    _save_children(
-        partner=partner,
-        network=network,
-        actor=actor,
-        model=ContactPerson,
-        fields=CONTACT_FIELDS,
-        m2m=[],
-        changes=list(contacts),
-        label="Ansprechperson",
-    )
-    _save_children(
-        partner=partner,
-        network=network,
-        actor=actor,
-        model=Offer,
-        fields=OFFER_FIELDS,
-        m2m=OFFER_M2M,
-        changes=list(offers),
-        label="Angebot",
-    )
+    _save_contacts_and_offers(partner=partner, network=network, actor=actor, contacts=contacts, offers=offers)
     _audit_partner(actor=actor, network=network, partner=partner, action="partner.create", diff={}, version=1)
     return partner
 
@@ -221,28 +228,7 @@ def partner_update(
             if after != before_m2m[name]:
                 diff[str(Partner._meta.get_field(name).verbose_name)] = [", ".join(before_m2m[name]), ", ".join(after)]
     diff.update(
-        _save_children(
-            partner=locked,
-            network=network,
-            actor=actor,
-            model=ContactPerson,
-            fields=CONTACT_FIELDS,
-            m2m=[],
-            changes=list(contacts),
-            label="Ansprechperson",
-        )
-    )
-    diff.update(
-        _save_children(
-            partner=locked,
-            network=network,
-            actor=actor,
-            model=Offer,
-            fields=OFFER_FIELDS,
-            m2m=OFFER_M2M,
-            changes=list(offers),
-            label="Angebot",
-        )
+        _save_contacts_and_offers(partner=locked, network=network, actor=actor, contacts=contacts, offers=offers)
     )
     _audit_partner(
         actor=actor, network=network, partner=locked, action="partner.update", diff=diff, version=locked.version
