@@ -32,6 +32,14 @@ class MembershipTable(tables.Table):
         per_page = 25
         empty_text = "Noch keine Mitgliedseinrichtungen."
 
+    def __init__(self, *args, network, **kwargs):
+        self.network = network
+        super().__init__(*args, **kwargs)
+
+    def render_partner(self, record):
+        url = reverse("partners:partner_detail", kwargs={"network": self.network.slug, "pk": record.partner_id})
+        return format_html('<a href="{}">{}</a>', url, record.partner.name)
+
     def render_state(self, record):
         return badge(record.state, record.get_state_display())
 

@@ -71,7 +71,7 @@ def dashboard(request, network: Network):
         ]
         template = "praevnet/dashboard_partner.html"
     else:
-        context["table"] = MembershipTable(memberships, request=request)
+        context["table"] = MembershipTable(memberships, request=request, network=network)
         template = "praevnet/dashboard_staff.html"
     return render(request, template, context)
 
