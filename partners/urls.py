@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views
+from partners import views, views_privacy
 
 app_name = "partners"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("partner/<int:pk>/pruefen/", views.partner_review_view, name="partner_review"),
     path("partner/<int:pk>/archivieren/", views.partner_archive_view, name="partner_archive"),
     path("meine-einrichtung/", views.own_partner, name="own_partner"),
+    path("ansprechperson/<int:pk>/datenschutz/", views_privacy.contact_privacy, name="contact_privacy"),
+    path("ansprechperson/<int:pk>/export.json", views_privacy.contact_export, name="contact_export"),
+    path("ansprechperson/<int:pk>/anonymisieren/", views_privacy.contact_anonymise, name="contact_anonymise"),
 ]

@@ -71,6 +71,8 @@ def route(name: str, spec: dict, **kwargs) -> Route:
     return Route(name=name, get=get, post=post, kwargs=kwargs, network=spec.get("network", False))
 
 
+STAFF_ONLY = {"jugendamt": 403, "contact_a": 403, "contact_b": 403}
+
 MATRIX: list[Route] = [
     route("home", {"get": statuses(302), "post": statuses(405, anonymous=302)}),
     route("login", {"get": statuses(302, anonymous=200), "post": statuses(302, anonymous=200)}),
@@ -119,6 +121,13 @@ MATRIX: list[Route] = [
     route("healthz", public()),
     route("robots_txt", public()),
     route("admin-login-redirect", {"get": statuses(302), "post": statuses(302)}),
+    route("partners:contact_privacy", partner_page(view=["coordinator"], denied=STAFF_ONLY), pk="contact_of_a"),
+    route("partners:contact_export", partner_page(view=["coordinator"], denied=STAFF_ONLY), pk="contact_of_a"),
+    route(
+        "partners:contact_anonymise",
+        partner_page(view=["coordinator"], get=405, post=200, denied=STAFF_ONLY),
+        pk="contact_of_a",
+    ),
 ]
 UNNAMED = {"admin/login/": "admin-login-redirect"}
 
@@ -152,13 +161,21 @@ def test_every_url_pattern_has_an_entry():
     assert stale == set(), f"entries for URLs that no longer exist: {stale}"
 
 
+def object_pk(world, value):
+    """Route arguments that name an object of the world (partner_a …) become its id."""
+    if value in {"partner_a", "partner_b"}:
+        return getattr(world, value).pk
+    if value == "contact_of_a":
+        from partners.models import ContactPerson
+
+        return ContactPerson.objects.get_or_create(partner=world.partner_a, name="Erika Muster")[0].pk
+    return value
+
+
 def url_for(r: Route, world, network=None) -> str:
     if r.name == "admin-login-redirect":
         return "/admin/login/?next=/admin/"
-    kwargs = {
-        key: getattr(world, value).pk if value in {"partner_a", "partner_b"} else value
-        for key, value in r.kwargs.items()
-    }
+    kwargs = {key: object_pk(world, value) for key, value in r.kwargs.items()}
     if r.network:
         kwargs["network"] = (network or world.network).slug
     return reverse(r.name, kwargs=kwargs)
