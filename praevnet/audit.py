@@ -31,6 +31,13 @@ ACTION_LABELS: dict[str, str] = {
     "partner.import": "Einrichtungen importiert",
     "contact.export": "Daten einer Person exportiert",
     "contact.anonymise": "Ansprechperson anonymisiert",
+    "template.create": "Vereinbarungsvorlage angelegt",
+    "template.update": "Vereinbarungsvorlage geändert",
+    "template.publish": "Vereinbarungsvorlage veröffentlicht",
+    "agreement.invite": "zur Unterzeichnung eingeladen",
+    "agreement.sign": "Vereinbarung vom Partner unterzeichnet",
+    "agreement.countersign": "Vereinbarung gegengezeichnet",
+    "agreement.paper": "Papier-Vereinbarung erfasst",
 }
 
 

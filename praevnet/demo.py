@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from agreements.demo import load_agreement_demo
+from partners.demo import load_partner_demo
 from partners.models import FederalState, Membership, Municipality, Network, Partner
 from praevnet.models import NetworkRole, User
 
@@ -497,4 +499,6 @@ def load_demo() -> list[tuple[str, str, str]]:
             )
             logins.append((spec.name, f"Kooperationspartner ({fbw.name}), auch in Dinslaken", multi.email))
 
+    load_partner_demo()
+    load_agreement_demo()
     return logins

@@ -24,6 +24,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("Übersicht", "dashboard", Perm.VIEW_NETWORK, "dashboard"),
     NavItem("Kooperationspartner", "partners:partner_list", Perm.VIEW_PARTNERS, "partners:partner_"),
     NavItem("Meine Einrichtung", "partners:own_partner", Perm.EDIT_OWN_PARTNER, "partners:partner_"),
+    NavItem("Vereinbarungen", "agreements:agreement_list", Perm.VIEW_PARTNERS, "agreements:"),
+    NavItem("Meine Vereinbarung", "agreements:own_agreements", Perm.EDIT_OWN_PARTNER, "agreements:own_"),
     NavItem("Netzwerk", "partners:network_detail", Perm.VIEW_NETWORK, "partners:network_"),
     NavItem("Änderungen", "audit_log", Perm.VIEW_AUDIT, "audit_log"),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
+from agreements import views as agreement_views
 from praevnet import views
 
 admin.site.site_header = "praevnet – Systemadministration"
@@ -48,6 +49,8 @@ urlpatterns = [
     path("konto/", include(account_patterns)),
     path("n/<slug:network>/", views.dashboard, name="dashboard"),
     path("n/<slug:network>/", include("partners.urls")),
+    path("n/<slug:network>/", include("agreements.urls")),
+    path("vereinbarung/unterzeichnen/<str:token>/", agreement_views.agreement_sign, name="agreement_sign"),
     path("n/<slug:network>/aenderungen/", views.AuditLogView.as_view(), name="audit_log"),
     path("impressum/", views.legal_page, {"key": "impressum"}, name="impressum"),
     path("datenschutz/", views.legal_page, {"key": "datenschutz"}, name="datenschutz"),

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from django import forms
+
+from agreements.models import MAX_DRAWN_SIGNATURE_LENGTH, AgreementTemplate
+from agreements.services import AUTHORISED_TEXT, CONSENT_TEXT, MAX_SCAN_BYTES
+
+
+class TemplateForm(forms.ModelForm):
+    signatories = forms.CharField(
+        label="Unterzeichnende für das Netzwerk",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Eine Funktion je Zeile, z. B. „Leitung des Jugendamtes“; in dieser Reihenfolge im PDF.",
+    )
+
+    class Meta:
+        model = AgreementTemplate
+        fields = [
+            "title",
+            "version_date",
+            "body",
+            "initial_months",
+            "renewal_months",
+            "notice_amount",
+            "notice_unit",
+            "notice_to",
+            "written_form",
+        ]
+        widgets = {
+            "version_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "body": forms.Textarea(attrs={"rows": 18}),
+        }
+
+    def __init__(self, *args, network=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if network is not None:
+            self.instance.network = network
+        if self.instance.pk and not self.is_bound:
+            self.initial["signatories"] = "\n".join(s.role_label for s in self.instance.signatories.all())
+
+    def signatory_labels(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("signatories", "").splitlines() if line.strip()]
+
+    def clean_signatories(self):
+        value = self.cleaned_data.get("signatories", "")
+        lines = [line.strip() for line in value.splitlines() if line.strip()]
+        if len(lines) > 10:
+            raise forms.ValidationError("Höchstens zehn Unterzeichnende.")
+        if any(len(line) > 200 for line in lines):
+            raise forms.ValidationError("Eine Zeile ist länger als 200 Zeichen.")
+        return value
+
+
+class InviteForm(forms.Form):
+    template = forms.ModelChoiceField(label="Fassung", queryset=AgreementTemplate.objects.none(), empty_label=None)
+    email = forms.EmailField(label="E-Mail-Adresse", help_text="An sie geht der Link zur Unterzeichnung.")
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = AgreementTemplate.objects.filter(
+            network=network, state=AgreementTemplate.State.PUBLISHED
+        ).order_by("-version_date", "title")
+
+
+class InviteAllForm(forms.Form):
+    template = forms.ModelChoiceField(label="Fassung", queryset=AgreementTemplate.objects.none(), empty_label=None)
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = AgreementTemplate.objects.filter(
+            network=network, state=AgreementTemplate.State.PUBLISHED
+        ).order_by("-version_date", "title")
+
+
+class SignForm(forms.Form):
+    name = forms.CharField(label="Ihr Name", max_length=150)
+    function = forms.CharField(label="Ihre Funktion", max_length=150, help_text="z. B. Leitung der Einrichtung")
+    place = forms.CharField(label="Ort", max_length=120)
+    authorised = forms.BooleanField(
+        label=AUTHORISED_TEXT, error_messages={"required": "Bitte bestätigen Sie, dass Sie unterzeichnen dürfen."}
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": "Bitte bestätigen Sie, dass Sie den Text gelesen haben und unterzeichnen."},
+    )
+    drawn_signature = forms.CharField(required=False, widget=forms.HiddenInput, max_length=MAX_DRAWN_SIGNATURE_LENGTH)
+    text_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class CountersignForm(forms.Form):
+    name = forms.CharField(label="Ihr Name", max_length=150)
+    function = forms.CharField(label="Ihre Funktion", max_length=150, initial="Leitung des Jugendamtes")
+    place = forms.CharField(label="Ort", max_length=120)
+
+
+class PaperForm(forms.Form):
+    template = forms.ModelChoiceField(label="Fassung", queryset=AgreementTemplate.objects.none(), empty_label=None)
+    signed_on_partner = forms.DateField(
+        label="vom Partner unterschrieben am", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    partner_signer = forms.CharField(label="unterschrieben von (Partner)", max_length=150, required=False)
+    signed_on_network = forms.DateField(label="gegengezeichnet am", widget=forms.DateInput(attrs={"type": "date"}))
+    network_signer = forms.CharField(label="gegengezeichnet von", max_length=150, required=False)
+    scan_file = forms.FileField(
+        label="Scan der unterschriebenen Vereinbarung (PDF)", help_text=f"höchstens {MAX_SCAN_BYTES // 1_048_576} MB"
+    )
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = AgreementTemplate.objects.filter(
+            network=network, state=AgreementTemplate.State.PUBLISHED
+        ).order_by("-version_date", "title")
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label="PDF-Datei", help_text="Die Datei wird nur geprüft, nicht gespeichert.")

@@ -1,0 +1,717 @@
+"""Workflows on agreement templates and agreements: publish, invite, sign, countersign, record a paper agreement."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements import terms as terms_engine
+from agreements.models import (
+    MAX_DRAWN_SIGNATURE_LENGTH,
+    Agreement,
+    AgreementTemplate,
+    Signature,
+    SigningInvitation,
+    TemplateSignatory,
+    sha256_hex,
+)
+from partners.models import Membership, Network, Partner
+from praevnet import access
+from praevnet.audit import log_action
+from praevnet.files import validate_upload
+from praevnet.models import NetworkRole
+
+CONSENT_TEXT = (
+    "Ich habe den Text der Kooperationsvereinbarung vollständig gelesen und unterzeichne sie mit meinem "
+    "eingegebenen Namen elektronisch für die genannte Einrichtung."
+)
+AUTHORISED_TEXT = "Ich bin berechtigt, für die Einrichtung zu unterzeichnen."
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+
+
+class AgreementError(Exception):
+    """A workflow step that is not possible now; the message is German and meant for the user."""
+
+
+class InvalidToken(AgreementError):
+    """A signing link that does not (any longer) work; `status` is 404 (unknown) or 410 (expired, used, withdrawn)."""
+
+    def __init__(self, message: str, *, status: int, network: Network | None = None):
+        super().__init__(message)
+        self.status = status
+        self.network = network
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Text and dates
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _date(day: datetime.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def agreement_text(*, template: AgreementTemplate, partner: Partner, network: Network) -> str:
+    """The exact text (Markdown) a partner signs: title, Stand, parties, body and the terms in words."""
+    parts = [
+        f"# {template.title}",
+        f"Stand: {_date(template.version_date)}",
+        f"zwischen dem Netzwerk **{network.name}** ({network.region}) und **{partner.name}**"
+        + (f", {partner.address_line}" if partner.address_line else ""),
+        template.body.strip(),
+        "## Laufzeit und Kündigung",
+        template.terms_text() + ".",
+    ]
+    return "\n\n".join(parts).replace("\r\n", "\n") + "\n"
+
+
+def term_dates(template: AgreementTemplate, effective_from: datetime.date) -> dict:
+    """The dates that follow from signing on `effective_from`: end of the initial term and the next notice deadline."""
+    terms = template.terms()
+    result = {
+        "effective_from": effective_from,
+        "term_end": terms_engine.term_end(terms, effective_from=effective_from),
+        "next_notice": terms_engine.next_notice_deadline(terms, effective_from=effective_from, today=effective_from),
+    }
+    return result
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def signing_url(token: str) -> str:
+    return settings.SITE_URL + reverse("agreement_sign", kwargs={"token": token})
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# E-mail
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _send(name: str, *, to: list[str], context: dict, attachments: list[tuple[str, bytes, str]] = ()) -> None:
+    """One e-mail from templates/emails/<name>_subject.txt, .txt and .html."""
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return
+    context = {**context, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    message = EmailMultiAlternatives(subject, render_to_string(f"emails/{name}.txt", context), to=recipients)
+    message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    message.send()
+
+
+def _network_staff_emails(network: Network, role: str) -> list[str]:
+    return list(
+        NetworkRole.objects.filter(network=network, role=role, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Templates
+# ---------------------------------------------------------------------------------------------------------------------
+
+TEMPLATE_FIELDS = (
+    "title",
+    "version_date",
+    "body",
+    "initial_months",
+    "renewal_months",
+    "notice_amount",
+    "notice_unit",
+    "notice_to",
+    "written_form",
+)
+
+
+def _save_signatories(template: AgreementTemplate, signatories: list[str]) -> None:
+    template.signatories.all().delete()
+    for order, label in enumerate((label.strip() for label in signatories), start=1):
+        if label:
+            signatory = TemplateSignatory(template=template, role_label=label, order=order)
+            signatory.full_clean()
+            signatory.save()
+
+
+@transaction.atomic
+def template_create(*, network: Network, actor, data: dict, signatories: list[str] = ()) -> AgreementTemplate:
+    """Create a draft version of the network's agreement."""
+    template = AgreementTemplate(network=network, **{name: data[name] for name in TEMPLATE_FIELDS if name in data})
+    template.full_clean()
+    template.save()
+    _save_signatories(template, list(signatories))
+    log_action(actor=actor, action="template.create", network=network, obj=template)
+    return template
+
+
+@transaction.atomic
+def template_update(
+    *, template: AgreementTemplate, actor, data: dict, signatories: list[str] | None = None
+) -> AgreementTemplate:
+    """Change a draft; a published version is frozen (AgreementError)."""
+    template = AgreementTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.is_published:
+        raise AgreementError(
+            "Diese Fassung ist veröffentlicht und kann nicht mehr geändert werden. Legen Sie eine neue Fassung an."
+        )
+    for name in TEMPLATE_FIELDS:
+        if name in data:
+            setattr(template, name, data[name])
+    template.full_clean()
+    template.save()
+    if signatories is not None:
+        _save_signatories(template, signatories)
+    log_action(actor=actor, action="template.update", network=template.network, obj=template)
+    return template
+
+
+@transaction.atomic
+def template_publish(*, template: AgreementTemplate, actor) -> AgreementTemplate:
+    """Publish a draft: from now on partners can be invited to sign it and it can no longer change."""
+    template = AgreementTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.is_published:
+        raise AgreementError("Diese Fassung ist bereits veröffentlicht.")
+    if not template.body.strip():
+        raise AgreementError("Eine Vorlage ohne Text kann nicht veröffentlicht werden.")
+    template.full_clean()
+    template.state = AgreementTemplate.State.PUBLISHED
+    template.published_at = timezone.now()
+    template.save(update_fields=["state", "published_at", "updated"])
+    log_action(actor=actor, action="template.publish", network=template.network, obj=template)
+    return template
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Invitations
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _check_member(network: Network, partner: Partner) -> None:
+    membership = Membership.objects.filter(network=network, partner=partner).first()
+    if membership is None or membership.state == Membership.State.ENDED or partner.archived_at:
+        raise AgreementError(f"„{partner.name}“ ist kein aktives Mitglied dieses Netzwerks.")
+
+
+def _check_template(network: Network, template: AgreementTemplate) -> None:
+    if template.network_id != network.pk:
+        raise AgreementError("Diese Vorlage gehört zu einem anderen Netzwerk.")
+    if not template.is_published:
+        raise AgreementError("Nur veröffentlichte Fassungen können unterzeichnet werden.")
+
+
+def _revoke_invitations(agreement: Agreement, now) -> None:
+    agreement.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+
+
+@transaction.atomic
+def agreement_invite(
+    *, network: Network, partner: Partner, template: AgreementTemplate, email: str, actor
+) -> tuple[Agreement, str]:
+    """Invite a partner by e-mail to sign `template`; returns the agreement and the raw one-time token."""
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise AgreementError(f"„{email}“ ist keine gültige E-Mail-Adresse.") from None
+    _check_template(network, template)
+    _check_member(network, partner)
+    Partner.objects.select_for_update().get(pk=partner.pk)  # one invitation at a time per partner
+    now = timezone.now()
+    agreement = Agreement.objects.open_or_in_force().filter(partner=partner, network=network).first()
+    if agreement is not None and agreement.status != Agreement.Status.INVITED:
+        raise AgreementError(
+            f"„{partner.name}“ hat bereits eine Vereinbarung mit dem Status „{agreement.get_status_display()}“."
+        )
+    if agreement is not None and agreement.template_id != template.pk:
+        # An invitation to an older version that nobody signed: it lapses in favour of the new version.
+        _revoke_invitations(agreement, now)
+        agreement.status = Agreement.Status.EXPIRED
+        agreement.save(update_fields=["status", "updated"])
+        agreement = None
+    if agreement is None:
+        agreement = Agreement(partner=partner, network=network, template=template)
+        agreement.full_clean()
+        agreement.save()
+    else:
+        _revoke_invitations(agreement, now)
+    token = secrets.token_urlsafe(32)
+    invitation = SigningInvitation(
+        agreement=agreement,
+        token_hash=token_hash(token),
+        email=email,
+        created_at=now,
+        expires_at=now + timedelta(days=SigningInvitation.VALID_DAYS),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    invitation.full_clean()
+    invitation.save()
+    log_action(
+        actor=actor,
+        action="agreement.invite",
+        network=network,
+        obj=agreement,
+        data={"E-Mail": email, "Fassung": str(template)},
+    )
+    context = {
+        "agreement": agreement,
+        "network": network,
+        "partner": partner,
+        "template": template,
+        "url": signing_url(token),
+        "expires_at": invitation.expires_at,
+    }
+    transaction.on_commit(lambda: _send("agreement_invite", to=[email], context=context))
+    return agreement, token
+
+
+def invitation_address(partner: Partner) -> str:
+    """The first contact person with an e-mail address, else the institution's address ("" if none)."""
+    contact = partner.contacts.filter(anonymised_at__isnull=True).exclude(email="").order_by("pk").first()
+    return contact.email if contact else partner.email
+
+
+@transaction.atomic
+def agreement_invite_all(*, network: Network, template: AgreementTemplate, actor) -> dict:
+    """Invite every active member without an open or valid agreement; says who was invited and who was skipped."""
+    _check_template(network, template)
+    covered = Agreement.objects.open_or_in_force().filter(network=network).values("partner_id")
+    partners = (
+        Partner.objects.active()
+        .filter(memberships__network=network, memberships__state=Membership.State.ACTIVE)
+        .exclude(pk__in=covered)
+        .order_by("name")
+    )
+    invited, skipped = [], []
+    for partner in partners:
+        address = invitation_address(partner)
+        if not address:
+            skipped.append(partner)
+            continue
+        agreement_invite(network=network, partner=partner, template=template, email=address, actor=actor)
+        invited.append(partner)
+    return {"invited": invited, "skipped": skipped}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Signing
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def invitation_for_token(token: str, *, lock: bool = False) -> SigningInvitation:
+    """The usable invitation for a raw token; InvalidToken (404 unknown, 410 expired/used/withdrawn) otherwise."""
+    queryset = SigningInvitation.objects.select_related(
+        "agreement__network", "agreement__partner", "agreement__template"
+    )
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    invitation = queryset.filter(token_hash=token_hash(token or "")).first() if token and len(token) < 200 else None
+    if invitation is None:
+        raise InvalidToken(
+            "Diesen Link zur Unterzeichnung gibt es nicht. Bitte prüfen Sie, ob er vollständig aus der E-Mail "
+            "übernommen wurde.",
+            status=404,
+        )
+    network = invitation.agreement.network
+    if invitation.used_at is not None:
+        raise InvalidToken(
+            f"Dieser Link wurde am {timezone.localtime(invitation.used_at):%d.%m.%Y um %H:%M} Uhr bereits zur "
+            "Unterzeichnung benutzt und gilt nur einmal.",
+            status=410,
+            network=network,
+        )
+    if invitation.revoked_at is not None:
+        raise InvalidToken(
+            "Dieser Link wurde zurückgezogen, zum Beispiel weil eine neuere Einladung verschickt wurde.",
+            status=410,
+            network=network,
+        )
+    if invitation.is_expired:
+        raise InvalidToken(
+            f"Dieser Link war bis zum {timezone.localtime(invitation.expires_at):%d.%m.%Y} gültig und ist abgelaufen.",
+            status=410,
+            network=network,
+        )
+    if invitation.agreement.status != Agreement.Status.INVITED:
+        raise InvalidToken(
+            "Diese Vereinbarung ist nicht mehr zur Unterzeichnung offen "
+            f"(Status: {invitation.agreement.get_status_display()}).",
+            status=410,
+            network=network,
+        )
+    return invitation
+
+
+def validate_signer(*, name: str, function: str, place: str) -> dict:
+    errors = {}
+    values = {"name": (name or "").strip(), "function": (function or "").strip(), "place": (place or "").strip()}
+    labels = {"name": "Ihren Namen", "function": "Ihre Funktion", "place": "den Ort"}
+    for key, value in values.items():
+        if not value:
+            errors[key] = f"Bitte geben Sie {labels[key]} an."
+        elif len(value) > (120 if key == "place" else 150):
+            errors[key] = "Diese Angabe ist zu lang."
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def validate_drawn_signature(value: str | None) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not value.startswith("data:image/png;base64,"):
+        raise ValidationError({"drawn_signature": "Die gezeichnete Unterschrift muss ein PNG-Bild sein."})
+    if len(value) > MAX_DRAWN_SIGNATURE_LENGTH:
+        raise ValidationError({"drawn_signature": "Die gezeichnete Unterschrift ist zu groß."})
+    return value
+
+
+@transaction.atomic
+def agreement_sign(
+    *,
+    token: str,
+    name: str,
+    function: str,
+    place: str,
+    consent: bool,
+    authorised: bool,
+    drawn_signature: str | None,
+    ip: str | None,
+    user_agent: str,
+    text_sha256: str | None = None,
+) -> Agreement:
+    """The partner signs through the one-time link; `text_sha256` (if given) must match the text shown."""
+    errors = {}
+    try:
+        values = validate_signer(name=name, function=function, place=place)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if not authorised:
+        errors["authorised"] = "Bitte bestätigen Sie, dass Sie für die Einrichtung unterzeichnen dürfen."
+    if not consent:
+        errors["consent"] = "Bitte bestätigen Sie, dass Sie den Text gelesen haben und unterzeichnen."
+    if errors:
+        raise ValidationError(errors)
+    drawn = validate_drawn_signature(drawn_signature)
+    invitation = invitation_for_token(token, lock=True)
+    agreement = (
+        Agreement.objects.select_for_update()
+        .select_related("template", "partner", "network")
+        .get(pk=invitation.agreement_id)
+    )
+    text = agreement_text(template=agreement.template, partner=agreement.partner, network=agreement.network)
+    digest = sha256_hex(text)
+    if text_sha256 is not None and text_sha256 != digest:
+        raise AgreementError(
+            "Der Text der Vereinbarung hat sich geändert, während Sie ihn gelesen haben. Bitte laden Sie die Seite "
+            "neu und lesen Sie ihn noch einmal."
+        )
+    now = timezone.now()
+    signature = Signature(
+        agreement=agreement,
+        side=Signature.Side.PARTNER,
+        signed_at=now,
+        method=Signature.Method.ONLINE,
+        ip=ip or None,
+        user_agent=(user_agent or "")[:400],
+        text_sha256=digest,
+        consent_text=f"{AUTHORISED_TEXT}\n{CONSENT_TEXT}",
+        drawn_signature=drawn,
+        **values,
+    )
+    signature.full_clean()
+    signature.save()
+    agreement.status = Agreement.Status.SIGNED
+    agreement.effective_from = timezone.localdate(now)
+    agreement.signed_text = text
+    agreement.signed_text_sha256 = digest
+    agreement.full_clean()
+    agreement.save()
+    invitation.used_at = now
+    invitation.save(update_fields=["used_at"])
+    log_action(
+        actor=None,
+        action="agreement.sign",
+        network=agreement.network,
+        obj=agreement,
+        data={"Name": values["name"], "Funktion": values["function"], "IP": ip or "", "SHA-256": digest},
+    )
+    context = {
+        "agreement": agreement,
+        "network": agreement.network,
+        "partner": agreement.partner,
+        "signature": signature,
+    }
+    recipients = [
+        *_network_staff_emails(agreement.network, NetworkRole.Role.JUGENDAMT),
+        agreement.network.contact_email,
+    ]
+    transaction.on_commit(lambda: _send("agreement_signed", to=recipients, context=context))
+    return agreement
+
+
+def may_countersign(user, network: Network) -> bool:
+    """The Jugendamt of the network countersigns (system administrators may stand in)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    role = access.role_in(user, network)
+    return role is not None and role.role == NetworkRole.Role.JUGENDAMT
+
+
+@transaction.atomic
+def agreement_countersign(
+    *, agreement: Agreement, actor, name: str, function: str, place: str, ip: str | None, user_agent: str
+) -> Agreement:
+    """The Jugendamt countersigns: the agreement is in force, its PDF is rendered once, stored and mailed to both."""
+    values = validate_signer(name=name, function=function, place=place)
+    agreement = (
+        Agreement.objects.select_for_update().select_related("template", "partner", "network").get(pk=agreement.pk)
+    )
+    if not may_countersign(actor, agreement.network):
+        raise AgreementError("Gegenzeichnen darf nur das Jugendamt des Netzwerks.")
+    if agreement.status != Agreement.Status.SIGNED:
+        raise AgreementError(
+            f"Gegenzeichnen geht nur, wenn der Partner unterzeichnet hat (Status: {agreement.get_status_display()})."
+        )
+    signature = Signature(
+        agreement=agreement,
+        side=Signature.Side.NETWORK,
+        signed_at=timezone.now(),
+        method=Signature.Method.ONLINE,
+        ip=ip or None,
+        user_agent=(user_agent or "")[:400],
+        text_sha256=agreement.signed_text_sha256,
+        consent_text="Gegengezeichnet für das Netzwerk.",
+        user=actor,
+        **values,
+    )
+    signature.full_clean()
+    signature.save()
+    agreement.status = Agreement.Status.IN_FORCE
+    pdf = render_agreement_pdf(agreement)
+    agreement.pdf.save(pdf_filename(agreement), ContentFile(pdf), save=False)
+    agreement.pdf_sha256 = sha256_hex(pdf)
+    agreement.full_clean()
+    agreement.save()
+    log_action(
+        actor=actor,
+        action="agreement.countersign",
+        network=agreement.network,
+        obj=agreement,
+        data={"Name": values["name"], "Funktion": values["function"], "SHA-256 PDF": agreement.pdf_sha256},
+    )
+    partner_signature = agreement.signatures.filter(side=Signature.Side.PARTNER).first()
+    invitation = agreement.invitations.filter(used_at__isnull=False).first()
+    recipients = [
+        invitation.email if invitation else invitation_address(agreement.partner),
+        agreement.network.contact_email,
+    ]
+    context = {
+        "agreement": agreement,
+        "network": agreement.network,
+        "partner": agreement.partner,
+        "signature": signature,
+    }
+    if partner_signature is None:  # pragma: no cover - a signed agreement always has one
+        raise AgreementError("Die Unterschrift des Partners fehlt.")
+    filename = pdf_filename(agreement)
+    transaction.on_commit(
+        lambda: _send(
+            "agreement_in_force",
+            to=recipients,
+            context=context,
+            attachments=[(filename, pdf, "application/pdf")],
+        )
+    )
+    return agreement
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Paper
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_record_paper(
+    *,
+    network: Network,
+    partner: Partner,
+    template: AgreementTemplate,
+    signed_on_partner: datetime.date,
+    signed_on_network: datetime.date,
+    scan_file,
+    actor,
+    partner_signer: str = "",
+    network_signer: str = "",
+) -> Agreement:
+    """A coordinator records an agreement signed on paper, with the scan as PDF; it is in force from the partner's date."""
+    if not access.has_perm(actor, access.Perm.MANAGE_PARTNERS, network):
+        raise AgreementError("Papier-Vereinbarungen erfasst die Netzwerkkoordination.")
+    _check_template(network, template)
+    _check_member(network, partner)
+    errors = {}
+    today = timezone.localdate()
+    if signed_on_partner is None:
+        errors["signed_on_partner"] = "Bitte geben Sie an, wann der Partner unterschrieben hat."
+    elif signed_on_partner > today:
+        errors["signed_on_partner"] = "Das Datum liegt in der Zukunft."
+    if signed_on_network is None:
+        errors["signed_on_network"] = "Bitte geben Sie an, wann gegengezeichnet wurde."
+    elif signed_on_network > today:
+        errors["signed_on_network"] = "Das Datum liegt in der Zukunft."
+    elif signed_on_partner and signed_on_network < signed_on_partner:
+        errors["signed_on_network"] = "Die Gegenzeichnung kann nicht vor der Unterschrift des Partners liegen."
+    if scan_file is None:
+        errors["scan_file"] = "Bitte laden Sie den Scan der unterschriebenen Vereinbarung hoch."
+    else:
+        try:
+            validate_upload(scan_file, kinds=("pdf",), max_bytes=MAX_SCAN_BYTES)
+        except ValidationError as error:
+            errors["scan_file"] = error.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    Partner.objects.select_for_update().get(pk=partner.pk)
+    existing = Agreement.objects.open_or_in_force().filter(partner=partner, network=network).first()
+    now = timezone.now()
+    if existing is not None and existing.status != Agreement.Status.INVITED:
+        raise AgreementError(
+            f"„{partner.name}“ hat bereits eine Vereinbarung mit dem Status „{existing.get_status_display()}“."
+        )
+    if existing is not None:  # the paper agreement replaces the open online invitation
+        _revoke_invitations(existing, now)
+        existing.status = Agreement.Status.EXPIRED
+        existing.save(update_fields=["status", "updated"])
+    text = agreement_text(template=template, partner=partner, network=network)
+    digest = sha256_hex(text)
+    scan_file.seek(0)
+    content = scan_file.read()
+    agreement = Agreement(
+        partner=partner,
+        network=network,
+        template=template,
+        status=Agreement.Status.IN_FORCE,
+        effective_from=signed_on_partner,
+        signed_text=text,
+        signed_text_sha256=digest,
+        scan_sha256=sha256_hex(content),
+    )
+    agreement.scan.save(f"vereinbarung-{partner.pk}-{network.slug}-scan.pdf", ContentFile(content), save=False)
+    agreement.full_clean()
+    agreement.save()
+    tz = timezone.get_current_timezone()
+    for side, day, signer in (
+        (Signature.Side.PARTNER, signed_on_partner, partner_signer),
+        (Signature.Side.NETWORK, signed_on_network, network_signer),
+    ):
+        signature = Signature(
+            agreement=agreement,
+            side=side,
+            name=(signer or "").strip()[:150] or "siehe Scan",
+            signed_at=datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=tz),
+            method=Signature.Method.PAPER,
+            text_sha256=digest,
+            user=actor if side == Signature.Side.NETWORK else None,
+        )
+        signature.full_clean()
+        signature.save()
+    log_action(
+        actor=actor,
+        action="agreement.paper",
+        network=network,
+        obj=agreement,
+        data={
+            "Unterschrift Partner": signed_on_partner,
+            "Gegenzeichnung": signed_on_network,
+            "SHA-256 Scan": agreement.scan_sha256,
+        },
+    )
+    return agreement
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# PDF
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def pdf_filename(agreement: Agreement) -> str:
+    from django.utils.text import slugify
+
+    return f"kooperationsvereinbarung-{slugify(agreement.partner.name)[:60]}-{agreement.network.slug}.pdf"
+
+
+def audit_events(agreement: Agreement) -> list[dict]:
+    """Invitations and signatures in time order, for the Prüfprotokoll."""
+    events = []
+    for invitation in agreement.invitations.select_related("created_by").order_by("created_at"):
+        events.append(
+            {
+                "at": invitation.created_at,
+                "what": "Einladung zur Unterzeichnung versandt",
+                "who": f"{invitation.created_by or 'System'} an {invitation.email}",
+                "ip": "",
+                "detail": f"gültig bis {timezone.localtime(invitation.expires_at):%d.%m.%Y %H:%M} Uhr"
+                + (
+                    f", benutzt {timezone.localtime(invitation.used_at):%d.%m.%Y %H:%M} Uhr"
+                    if invitation.used_at
+                    else ""
+                ),
+            }
+        )
+    for signature in agreement.signatures.order_by("signed_at", "pk"):
+        what = "unterzeichnet (Kooperationspartner)" if signature.side == "partner" else "gegengezeichnet (Netzwerk)"
+        events.append(
+            {
+                "at": signature.signed_at,
+                "what": f"{what}, {signature.get_method_display()}",
+                "who": ", ".join(part for part in (signature.name, signature.function) if part),
+                "ip": signature.ip or "",
+                "detail": f"Browser: {signature.user_agent}" if signature.user_agent else "",
+                "sha256": signature.text_sha256,
+            }
+        )
+    return sorted(events, key=lambda event: event["at"])
+
+
+def agreement_pdf_context(agreement: Agreement) -> dict:
+    from praevnet.markdown import render_markdown
+
+    template = agreement.template
+    signatures = list(agreement.signatures.order_by("signed_at", "pk"))
+    return {
+        "agreement": agreement,
+        "network": agreement.network,
+        "partner": agreement.partner,
+        "template": template,
+        "body_html": render_markdown(template.body),
+        "terms_text": template.terms_text(),
+        "dates": term_dates(template, agreement.effective_from) if agreement.effective_from else None,
+        "partner_signatures": [s for s in signatures if s.side == Signature.Side.PARTNER],
+        "network_signatures": [s for s in signatures if s.side == Signature.Side.NETWORK],
+        "signatories": list(template.signatories.all()),
+        "events": audit_events(agreement),
+        "created_at": timezone.now(),
+    }
+
+
+def render_agreement_pdf(agreement: Agreement) -> bytes:
+    from praevnet.pdf import render_pdf
+
+    return render_pdf("pdf/agreement.html", agreement_pdf_context(agreement))

@@ -1,0 +1,452 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from agreements import services
+from agreements.forms import (
+    CountersignForm,
+    InviteAllForm,
+    InviteForm,
+    PaperForm,
+    SignForm,
+    TemplateForm,
+    VerifyForm,
+)
+from agreements.models import Agreement, AgreementTemplate, Signature, sha256_hex
+from partners.models import Network
+from partners.views import method_checked, only
+from praevnet import access
+from praevnet.access import Perm, network_view
+from praevnet.files import attachment_response, validate_upload
+from praevnet.markdown import render_markdown
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _user_agent(request) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:400]
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Lookups: always scoped to the network and to what the user may see
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def get_template_or_404(network: Network, pk: int) -> AgreementTemplate:
+    try:
+        return AgreementTemplate.objects.get(pk=pk, network=network)
+    except AgreementTemplate.DoesNotExist:
+        raise Http404("Diese Vorlage gibt es in diesem Netzwerk nicht.") from None
+
+
+def may_view_agreement(user, agreement: Agreement, network: Network) -> bool:
+    """Network staff (coordination, Jugendamt) and the contacts of the partner the agreement belongs to."""
+    if access.has_perm(user, Perm.VIEW_PARTNERS, network):
+        return True
+    own = access.own_partner(user, network)
+    return own is not None and own.pk == agreement.partner_id
+
+
+def get_agreement_or_404(user, network: Network, pk: int) -> Agreement:
+    try:
+        agreement = Agreement.objects.select_related("partner", "template", "network").get(pk=pk, network=network)
+    except Agreement.DoesNotExist:
+        raise Http404("Diese Vereinbarung gibt es in diesem Netzwerk nicht.") from None
+    if not may_view_agreement(user, agreement, network):
+        raise Http404("Diese Vereinbarung gibt es in diesem Netzwerk nicht.")
+    return agreement
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Templates (Vereinbarungsvorlagen)
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@method_checked
+@network_view(Perm.VIEW_PARTNERS)
+def template_list(request, network: Network):
+    only(request, "GET")
+    templates = AgreementTemplate.objects.filter(network=network).prefetch_related("signatories")
+    return render(
+        request,
+        "agreements/template_list.html",
+        {
+            "network": network,
+            "templates": templates,
+            "may_manage": access.has_perm(request.user, Perm.MANAGE_PARTNERS, network),
+        },
+    )
+
+
+@method_checked
+@network_view(Perm.VIEW_PARTNERS)
+def template_detail(request, network: Network, pk: int):
+    template = get_template_or_404(network, pk)
+    only(request, "GET")
+    return render(
+        request,
+        "agreements/template_detail.html",
+        {
+            "network": network,
+            "template": template,
+            "body_html": render_markdown(template.body),
+            "may_manage": access.has_perm(request.user, Perm.MANAGE_PARTNERS, network),
+            "invite_all_form": InviteAllForm(network=network, initial={"template": template}),
+            "agreement_count": template.agreements.count(),
+        },
+    )
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+@require_http_methods(["GET", "POST"])
+def template_create(request, network: Network):
+    form = TemplateForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.TEMPLATE_FIELDS}
+        try:
+            template = services.template_create(
+                network=network, actor=request.user, data=data, signatories=form.signatory_labels()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Die Vorlage ist als Entwurf angelegt.")
+            return redirect("agreements:template_detail", network=network.slug, pk=template.pk)
+    return render(request, "agreements/template_form.html", {"network": network, "form": form, "template": None})
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+def template_edit(request, network: Network, pk: int):
+    template = get_template_or_404(network, pk)
+    if request.method not in ("GET", "POST"):
+        only(request, "POST")
+    if template.is_published:
+        messages.error(request, "Diese Fassung ist veröffentlicht und kann nicht mehr geändert werden.")
+        return redirect("agreements:template_detail", network=network.slug, pk=template.pk)
+    form = TemplateForm(request.POST or None, instance=template, network=network)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.TEMPLATE_FIELDS}
+        try:
+            services.template_update(
+                template=template, actor=request.user, data=data, signatories=form.signatory_labels()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except services.AgreementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Die Vorlage ist gespeichert.")
+            return redirect("agreements:template_detail", network=network.slug, pk=template.pk)
+    return render(request, "agreements/template_form.html", {"network": network, "form": form, "template": template})
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+def template_publish(request, network: Network, pk: int):
+    template = get_template_or_404(network, pk)
+    only(request, "POST")
+    try:
+        services.template_publish(template=template, actor=request.user)
+    except (services.AgreementError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, "Die Fassung ist veröffentlicht. Sie kann jetzt unterzeichnet werden.")
+    return redirect("agreements:template_detail", network=network.slug, pk=template.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Agreements
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@method_checked
+@network_view(Perm.VIEW_PARTNERS)
+def agreement_list(request, network: Network):
+    only(request, "GET")
+    agreements = (
+        Agreement.objects.filter(network=network)
+        .select_related("partner", "template")
+        .prefetch_related(Prefetch("signatures", queryset=Signature.objects.order_by("signed_at")), "invitations")
+        .order_by("partner__name", "-created")
+    )
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {
+            "network": network,
+            "agreements": agreements,
+            "may_manage": access.has_perm(request.user, Perm.MANAGE_PARTNERS, network),
+            "invite_all_form": InviteAllForm(network=network),
+        },
+    )
+
+
+@method_checked
+@network_view(Perm.EDIT_OWN_PARTNER)
+def own_agreements(request, network: Network):
+    """ "Meine Vereinbarung" of a partner contact: the institution's agreements in this network."""
+    partner = access.own_partner(request.user, network)
+    if partner is None:
+        raise Http404("Sie handeln in diesem Netzwerk für keine Einrichtung.")
+    only(request, "GET")
+    agreements = (
+        Agreement.objects.filter(network=network, partner=partner).select_related("template").order_by("-created")
+    )
+    return render(
+        request, "agreements/own_agreements.html", {"network": network, "partner": partner, "agreements": agreements}
+    )
+
+
+@method_checked
+@network_view(Perm.VIEW_NETWORK)
+def agreement_detail(request, network: Network, pk: int):
+    agreement = get_agreement_or_404(request.user, network, pk)
+    only(request, "GET")
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "network": network,
+            "agreement": agreement,
+            "signatures": agreement.signatures.order_by("signed_at", "pk"),
+            "invitations": agreement.invitations.order_by("-created_at")
+            if access.has_perm(request.user, Perm.VIEW_PARTNERS, network)
+            else [],
+            "text_html": render_markdown(agreement.signed_text) if agreement.signed_text else "",
+            "may_countersign": services.may_countersign(request.user, network)
+            and agreement.status == Agreement.Status.SIGNED,
+        },
+    )
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+def agreement_invite(request, network: Network, partner_pk: int):
+    partner = access.get_partner_or_404(request.user, network, partner_pk)
+    if request.method not in ("GET", "POST"):
+        only(request, "POST")
+    form = InviteForm(request.POST or None, network=network, initial={"email": services.invitation_address(partner)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement, _token = services.agreement_invite(
+                network=network,
+                partner=partner,
+                template=form.cleaned_data["template"],
+                email=form.cleaned_data["email"],
+                actor=request.user,
+            )
+        except services.AgreementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Die Einladung zur Unterzeichnung ist an {form.cleaned_data['email']} verschickt."
+            )
+            return redirect("agreements:agreement_detail", network=network.slug, pk=agreement.pk)
+    return render(request, "agreements/agreement_invite.html", {"network": network, "partner": partner, "form": form})
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+def agreement_invite_all(request, network: Network):
+    only(request, "POST")
+    form = InviteAllForm(request.POST, network=network)
+    if not form.is_valid():
+        messages.error(request, "Bitte wählen Sie eine veröffentlichte Fassung.")
+        return redirect("agreements:agreement_list", network=network.slug)
+    try:
+        result = services.agreement_invite_all(
+            network=network, template=form.cleaned_data["template"], actor=request.user
+        )
+    except services.AgreementError as error:
+        messages.error(request, str(error))
+    else:
+        invited, skipped = result["invited"], result["skipped"]
+        messages.success(request, f"{len(invited)} Einrichtung(en) eingeladen.")
+        if skipped:
+            messages.warning(
+                request,
+                "Ohne E-Mail-Adresse, daher nicht eingeladen: " + ", ".join(partner.name for partner in skipped),
+            )
+    return redirect("agreements:agreement_list", network=network.slug)
+
+
+@method_checked
+@network_view(Perm.VIEW_PARTNERS)
+def agreement_countersign(request, network: Network, pk: int):
+    agreement = get_agreement_or_404(request.user, network, pk)
+    if request.method not in ("GET", "POST"):
+        only(request, "POST")
+    if not services.may_countersign(request.user, network):
+        raise PermissionDenied("Gegenzeichnen darf nur das Jugendamt des Netzwerks.")
+    initial = {"name": request.user.get_full_name()}
+    role = access.role_in(request.user, network)
+    if role is not None and role.function:
+        initial["function"] = role.function
+    form = CountersignForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_countersign(
+                agreement=agreement,
+                actor=request.user,
+                ip=_client_ip(request),
+                user_agent=_user_agent(request),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except services.AgreementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Gegengezeichnet: Die Vereinbarung ist in Kraft. Beide Seiten erhalten das PDF.")
+            return redirect("agreements:agreement_detail", network=network.slug, pk=agreement.pk)
+    return render(
+        request,
+        "agreements/agreement_countersign.html",
+        {
+            "network": network,
+            "agreement": agreement,
+            "form": form,
+            "text_html": render_markdown(agreement.signed_text),
+            "signatures": agreement.signatures.order_by("signed_at", "pk"),
+        },
+    )
+
+
+@method_checked
+@network_view(Perm.VIEW_NETWORK)
+def agreement_pdf(request, network: Network, pk: int):
+    agreement = get_agreement_or_404(request.user, network, pk)
+    only(request, "GET")
+    if agreement.pdf:
+        return attachment_response(agreement.pdf, filename=services.pdf_filename(agreement))
+    if agreement.scan:
+        return attachment_response(agreement.scan, filename=services.pdf_filename(agreement))
+    raise Http404("Für diese Vereinbarung gibt es noch kein PDF.")
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+def agreement_paper(request, network: Network, partner_pk: int):
+    partner = access.get_partner_or_404(request.user, network, partner_pk)
+    if request.method not in ("GET", "POST"):
+        only(request, "POST")
+    form = PaperForm(request.POST or None, request.FILES or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_record_paper(
+                network=network, partner=partner, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except services.AgreementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Die Papier-Vereinbarung ist erfasst und in Kraft.")
+            return redirect("agreements:agreement_detail", network=network.slug, pk=agreement.pk)
+    return render(request, "agreements/agreement_paper.html", {"network": network, "partner": partner, "form": form})
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+@require_http_methods(["GET", "POST"])
+def agreement_verify(request, network: Network):
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            validate_upload(upload, kinds=("pdf",), max_bytes=services.MAX_SCAN_BYTES)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            digest = sha256_hex(b"".join(upload.chunks()))
+            match = (
+                Agreement.objects.filter(network=network)
+                .filter(Q(pdf_sha256=digest) | Q(scan_sha256=digest))
+                .select_related("partner", "template")
+                .first()
+            )
+            result = {"sha256": digest, "agreement": match}
+    return render(request, "agreements/agreement_verify.html", {"network": network, "form": form, "result": result})
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The public signing page (one-time link from the e-mail)
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _invalid_link(request, error: services.InvalidToken):
+    return render(
+        request,
+        "agreements/sign_invalid.html",
+        {"message": str(error), "network": error.network, "status": error.status},
+        status=error.status,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def agreement_sign(request, token: str):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvalidToken as error:
+        return _invalid_link(request, error)
+    agreement = invitation.agreement
+    template, partner, network = agreement.template, agreement.partner, agreement.network
+    text = services.agreement_text(template=template, partner=partner, network=network)
+    digest = sha256_hex(text)
+    form = SignForm(request.POST or None, initial={"text_sha256": digest})
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_sign(
+                token=token,
+                ip=_client_ip(request),
+                user_agent=_user_agent(request),
+                **form.cleaned_data,
+            )
+        except services.InvalidToken as error:
+            return _invalid_link(request, error)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except services.AgreementError as error:
+            form.add_error(None, str(error))
+        else:
+            return render(
+                request, "agreements/sign_done.html", {"agreement": agreement, "network": network, "partner": partner}
+            )
+    today = timezone.localdate()
+    return render(
+        request,
+        "agreements/sign.html",
+        {
+            "agreement": agreement,
+            "template": template,
+            "partner": partner,
+            "network": network,
+            "text_html": render_markdown(text),
+            "text_sha256": digest,
+            "terms_text": template.terms_text(),
+            "dates": services.term_dates(template, today),
+            "form": form,
+            "invitation": invitation,
+        },
+    )
