@@ -96,6 +96,7 @@ def partner_queryset(network: Network):
             offer_count=Coalesce(Subquery(offers.values("n")[:1]), 0),
         )
         .prefetch_related("sectors")
+        .defer("search_vector")
     )
 
 
@@ -104,7 +105,6 @@ class PartnerListView(NetworkMixin, SingleTableMixin, FilterView):
     table_class = PartnerTable
     filterset_class = PartnerFilter
     template_name = "partners/partner_list.html"
-    paginate_by = 25
 
     def get_queryset(self):
         return partner_queryset(self.network)
