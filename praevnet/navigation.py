@@ -22,7 +22,7 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Übersicht", "dashboard", Perm.VIEW_NETWORK, "dashboard"),
-    NavItem("Kooperationspartner", "partners:partner_list", Perm.VIEW_PARTNERS, "partners:partner_"),
+    NavItem("Partner", "partners:partner_list", Perm.VIEW_PARTNERS, "partners:partner_"),
     NavItem("Meine Einrichtung", "partners:own_partner", Perm.EDIT_OWN_PARTNER, "partners:partner_"),
     NavItem("Vereinbarungen", "agreements:agreement_list", Perm.VIEW_PARTNERS, "agreements:"),
     NavItem("Meine Vereinbarung", "agreements:own_agreements", Perm.EDIT_OWN_PARTNER, "agreements:own_"),
