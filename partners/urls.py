@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views, views_privacy
+from partners import views, views_io, views_privacy
 
 app_name = "partners"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("netzwerk/logo/", views.network_logo, name="network_logo"),
     path("partner/", views.PartnerListView.as_view(), name="partner_list"),
     path("partner/neu/", views.PartnerCreateView.as_view(), name="partner_create"),
+    path("partner/import/", views_io.import_upload, name="partner_import"),
+    path("partner/import/vorschau/", views_io.import_preview, name="partner_import_preview"),
+    path("partner/export.<str:fmt>", views_io.partner_export, name="partner_export"),
     path("partner/<int:pk>/", views.partner_detail, name="partner_detail"),
     path("partner/<int:pk>/bearbeiten/", views.PartnerUpdateView.as_view(), name="partner_edit"),
     path("partner/<int:pk>/einreichen/", views.partner_submit_view, name="partner_submit"),

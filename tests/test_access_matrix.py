@@ -93,6 +93,9 @@ MATRIX: list[Route] = [
     route("partners:network_logo", network_page(MEMBERS)),
     route("partners:partner_list", network_page(["coordinator", "jugendamt"])),
     route("partners:partner_create", network_page(["coordinator"], post=200)),
+    route("partners:partner_import", network_page(["coordinator"], post=200)),
+    route("partners:partner_import_preview", network_page(["coordinator"], get=302, post=302)),
+    route("partners:partner_export", network_page(["coordinator"], post=405), fmt="csv"),
     route("partners:own_partner", {**network_page(["contact_a", "contact_b"], get=302, denied=403), "admin": 404}),
     # A's institution: its own contact and the register roles see it; contact B gets 404 (ids are not guessable)
     route("partners:partner_detail", partner_page(view=["contact_a", "coordinator", "jugendamt"]), pk="partner_a"),
