@@ -116,3 +116,69 @@ def test_a_partner_edits_its_profile_submits_it_and_the_coordinator_approves(
     assert "Das Profil ist geprüft." in coordinator.content()
     assert Partner.objects.get(pk=world.partner_a.pk).profile_state == "geprueft"
     context.close()
+
+
+def test_the_signing_flow_from_the_link_to_the_countersigned_pdf(page, browser, live_server, world, axe_check):
+    import datetime
+
+    from agreements import services
+    from agreements.models import Agreement
+
+    draft = services.template_create(
+        network=world.network,
+        actor=world.coordinator,
+        data={
+            "title": "Kooperationsvereinbarung Frühe Hilfen Musterstadt",
+            "version_date": datetime.date(2025, 1, 15),
+            "body": "## Ziele\n\nDie Partner arbeiten im Netzwerk zusammen.",
+            "notice_amount": 4,
+            "notice_unit": "weeks",
+            "notice_to": "quarter_end",
+            "written_form": False,
+        },
+        signatories=["Leitung des Jugendamtes"],
+    )
+    template = services.template_publish(template=draft, actor=world.coordinator)
+    agreement, token = services.agreement_invite(
+        network=world.network,
+        partner=world.partner_a,
+        template=template,
+        email="leitung@hebamme.example",
+        actor=world.coordinator,
+    )
+
+    page.goto(f"/vereinbarung/unterzeichnen/{token}/")
+    assert "Die Partner arbeiten im Netzwerk zusammen." in page.content()
+    assert "unbefristet; Kündigungsfrist 4 Wochen zum Quartalsende" in page.content()
+    axe_check(page)
+    page.get_by_label("Ihr Name").fill("Hanna Bach")
+    page.get_by_label("Ihre Funktion").fill("Inhaberin")
+    page.get_by_label("Ort").fill("Musterstadt")
+    page.get_by_role("button", name="Verbindlich unterzeichnen").click()
+    assert "Bitte bestätigen Sie, dass Sie unterzeichnen dürfen." in page.content()
+    page.get_by_label("Ich bin berechtigt, für die Einrichtung zu unterzeichnen").check()
+    page.locator("input[type=checkbox][name=consent]").check()
+    page.get_by_role("button", name="Verbindlich unterzeichnen").click()
+    assert page.get_by_role("heading", name="Vielen Dank – Sie haben unterzeichnet").is_visible()
+    assert Agreement.objects.get(pk=agreement.pk).status == "unterzeichnet"
+    page.goto(f"/vereinbarung/unterzeichnen/{token}/")
+    assert page.get_by_role("heading", name="Dieser Link gilt nicht mehr").is_visible()
+
+    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    office = context.new_page()
+    device = TOTPDevice.objects.create(user=world.jugendamt, name="App", confirmed=True)
+    log_in(office, world.jugendamt.email)
+    office.get_by_role("textbox", name="Code").fill(f"{totp(device.bin_key):06d}")
+    office.get_by_role("button", name="Bestätigen").click()
+    office.goto(f"/n/{world.network.slug}/vereinbarungen/{agreement.pk}/gegenzeichnen/")
+    assert "Hanna Bach" in office.content()
+    axe_check(office)
+    office.get_by_label("Ihr Name").fill("Jana Jugendamt")
+    office.get_by_label("Ort").fill("Musterstadt")
+    office.get_by_role("button", name="Jetzt gegenzeichnen").click()
+    agreement.refresh_from_db()
+    assert agreement.status == "in_kraft"
+    assert agreement.pdf and len(agreement.pdf_sha256) == 64
+    assert "in Kraft" in office.content()
+    axe_check(office)
+    context.close()
