@@ -35,7 +35,7 @@ def client_ip(request) -> str:
 def axes_username(request, credentials) -> str:
     """Count failures per e-mail address regardless of its spelling (Anna@… and anna@… are one account)."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    return username.strip().lower()
+    return str(username).strip().lower()[:254]  # axes stores it in a varchar(255)
 
 
 def locked_out(request, credentials, *args, **kwargs):

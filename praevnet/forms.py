@@ -16,8 +16,11 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "E-Mail-Adresse"
-        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+        self.fields["username"] = forms.CharField(
+            label="E-Mail-Adresse",
+            max_length=254,
+            widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True, "maxlength": 254}),
+        )
         self.fields["password"].label = "Passwort"
 
 

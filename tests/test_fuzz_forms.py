@@ -126,3 +126,10 @@ def world_for_filters(world, login):
 def test_nul_characters_are_refused_not_crashed_on(world, login, name, kwargs, persona, data):
     response = login(world.persona(persona)).post(reverse(name, kwargs=kwargs), data)
     assert response.status_code in {200, 302, 429}
+
+
+def test_an_overlong_login_name_is_a_form_error_not_a_crash(client, db):
+    """Found by the fuzzer: django-axes stores the name of a failed login in a varchar(255)."""
+    response = client.post(reverse("login"), {"username": "a" * 300 + "@x.example", "password": "x"})
+    assert response.status_code == 200
+    assert "höchstens 254 Zeichen" in response.content.decode()
