@@ -78,6 +78,7 @@ def network_districts(network):
 
 class PartnerForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    website = forms.URLField(label="Webseite", required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = Partner
