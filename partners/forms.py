@@ -165,6 +165,10 @@ class ContactForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.anonymised_at:
+            # an anonymised person stays anonymous: nobody types the data back in
+            for field in self.fields.values():
+                field.disabled = True
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

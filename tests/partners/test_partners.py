@@ -325,3 +325,26 @@ def test_the_detail_query_count_does_not_grow_with_offers(login, world, django_a
 def test_meine_einrichtung_leads_a_contact_to_its_institution(login, world):
     response = login(world.contact_b).get(url("own_partner", world))
     assert response["Location"] == url("partner_detail", world, pk=world.partner_b.pk)
+
+
+def test_an_anonymised_contact_cannot_be_typed_back_in(login, world):
+    from django.utils import timezone
+
+    contact = ContactPerson.objects.create(
+        partner=world.partner_a, name="Anonymisierte Person", anonymised_at=timezone.now()
+    )
+    data = profile_data(world.partner_a, name="Hebammenpraxis Am Bach")
+    data.update(
+        {
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-INITIAL_FORMS": "1",
+            "contacts-0-id": str(contact.pk),
+            "contacts-0-name": "Wieder Da",
+            "contacts-0-email": "wieder@da.example",
+        }
+    )
+    response = login(world.coordinator).post(url("partner_edit", world, pk=world.partner_a.pk), data)
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.name == "Anonymisierte Person"
+    assert contact.email == ""
