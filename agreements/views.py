@@ -21,9 +21,8 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, AgreementTemplate, Signature, sha256_hex
 from partners.models import Network
-from partners.views import method_checked, only
 from praevnet import access
-from praevnet.access import Perm, network_view
+from praevnet.access import Perm, method_checked, network_view, only
 from praevnet.files import attachment_response, validate_upload
 from praevnet.markdown import render_markdown
 

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
 from django.views.decorators.http import require_GET
@@ -32,7 +30,7 @@ from partners.services import (
 )
 from partners.tables import PartnerTable
 from praevnet import access
-from praevnet.access import NetworkMixin, Perm, network_view
+from praevnet.access import NetworkMixin, Perm, method_checked, network_view, only
 from praevnet.files import attachment_response
 from praevnet.markdown import render_markdown
 from praevnet.models import AuditEntry, NetworkRole
@@ -135,30 +133,6 @@ class PartnerListView(NetworkMixin, SingleTableMixin, FilterView):
             .count(),
         )
         return context
-
-
-def only(request, method: str) -> None:
-    """Method check after the object lookup, so a foreign object is a 404 whatever the method."""
-    if request.method != method:
-        raise MethodNotAllowed([method])
-
-
-class MethodNotAllowed(Exception):
-    def __init__(self, allowed):
-        self.allowed = allowed
-
-
-def method_checked(view):
-    """Turn MethodNotAllowed raised inside a view into the usual 405 response."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except MethodNotAllowed as exc:
-            return HttpResponseNotAllowed(exc.allowed)
-
-    return wrapper
 
 
 @method_checked

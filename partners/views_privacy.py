@@ -16,8 +16,7 @@ from django.utils.http import content_disposition_header
 from partners import privacy
 from partners.models import ContactPerson, Network
 from partners.services import WorkflowError
-from partners.views import method_checked, only
-from praevnet.access import Perm, network_view
+from praevnet.access import Perm, method_checked, network_view, only
 
 
 class AnonymiseForm(forms.Form):

@@ -12,7 +12,7 @@ from functools import wraps
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 
 from partners.models import Network, Partner
@@ -173,3 +173,27 @@ class NetworkMixin:
     def get_context_data(self, **kwargs):
         kwargs.setdefault("network", self.network)
         return super().get_context_data(**kwargs)
+
+
+def only(request, method: str) -> None:
+    """Method check after the object lookup, so a foreign object is a 404 whatever the method."""
+    if request.method != method:
+        raise MethodNotAllowed([method])
+
+
+class MethodNotAllowed(Exception):
+    def __init__(self, allowed):
+        self.allowed = allowed
+
+
+def method_checked(view):
+    """Turn MethodNotAllowed raised inside a view into the usual 405 response."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except MethodNotAllowed as exc:
+            return HttpResponseNotAllowed(exc.allowed)
+
+    return wrapper
