@@ -55,6 +55,9 @@ def axe_check():
     axe = Axe()
 
     def check(page) -> None:
+        # after a click the next page may still be loading its stylesheet: judge the finished page only
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(250)  # Bootstrap's colour transitions (0.15 s) must have ended
         results = axe.run(page)
         serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
         details = [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}" for v in serious]
