@@ -16,7 +16,10 @@ COPY agreements agreements
 COPY meetings meetings
 RUN pip install .
 COPY . .
-RUN DEBUG=true DATABASE_URL=postgresql://build@localhost/build python manage.py collectstatic --noinput -v 0 \
+# collectstatic with the production storage (hashed names + manifest); the key and URL are for this step only
+RUN DEBUG=false SECRET_KEY=only-for-collectstatic-during-the-image-build-0123456789abcdef \
+    ALLOWED_HOSTS=build DATABASE_URL=postgresql://build@localhost/build \
+    python manage.py collectstatic --noinput -v 0 \
  && useradd --system --home /app praevnet && mkdir -p /app/media && chown -R praevnet /app/media
 
 USER praevnet
