@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
 from django import forms
 
 from agreements.models import MAX_DRAWN_SIGNATURE_LENGTH, AgreementTemplate
@@ -115,3 +116,70 @@ class PaperForm(forms.Form):
 
 class VerifyForm(forms.Form):
     file = forms.FileField(label="PDF-Datei", help_text="Die Datei wird nur geprüft, nicht gespeichert.")
+
+
+class TerminationPreviewForm(forms.Form):
+    """GET ?eingang=JJJJ-MM-TT: the last day for a notice received on another day; nothing is saved."""
+
+    eingang = forms.DateField(
+        label="Kündigung geht zu am",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."},
+    )
+
+
+class TerminateForm(forms.Form):
+    """Confirm a termination; the coordination may instead record a notice that arrived by letter."""
+
+    by_letter = forms.BooleanField(label="Die Kündigung ist per Brief eingegangen", required=False)
+    eingang = forms.DateField(
+        label="Brief eingegangen am",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Tag, an dem der Brief angekommen ist; nicht in der Zukunft.",
+        error_messages={"invalid": "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."},
+    )
+    written_form_confirmed = forms.BooleanField(
+        label="Das Kündigungsschreiben ist eigenhändig unterschrieben (Schriftform).", required=False
+    )
+    reason = forms.CharField(
+        label="Grund (freiwillig)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    confirm = forms.BooleanField(
+        label="Ich kündige die Kooperationsvereinbarung verbindlich zum angezeigten letzten Tag.", required=False
+    )
+
+    def __init__(self, *args, letter: bool, written_form: bool, today, effective_from, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today, self.effective_from = today, effective_from
+        # Errors are listed once above the fields, in an alert (readable contrast), not under each field.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.form_show_errors = False
+        if not letter:
+            for name in ("by_letter", "eingang", "written_form_confirmed"):
+                del self.fields[name]
+        elif not written_form:
+            del self.fields["written_form_confirmed"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("by_letter"):
+            data["notice_received"] = self.today
+            return data
+        day = data.get("eingang")
+        if day is None:
+            if "eingang" not in self.errors:
+                self.add_error("eingang", "Bitte geben Sie an, wann der Brief eingegangen ist.")
+        elif day > self.today:
+            self.add_error("eingang", f"Das Eingangsdatum {day:%d.%m.%Y} liegt in der Zukunft.")
+        elif self.effective_from and day < self.effective_from:
+            self.add_error(
+                "eingang",
+                f"Die Kündigung ({day:%d.%m.%Y}) kann nicht vor dem Beginn der Vereinbarung "
+                f"({self.effective_from:%d.%m.%Y}) eingegangen sein.",
+            )
+        else:
+            data["notice_received"] = day
+        return data

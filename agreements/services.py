@@ -715,3 +715,219 @@ def render_agreement_pdf(agreement: Agreement) -> bytes:
     from praevnet.pdf import render_pdf
 
     return render_pdf("pdf/agreement.html", agreement_pdf_context(agreement))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Termination (Kündigung) and the automatic end
+# ---------------------------------------------------------------------------------------------------------------------
+
+WRITTEN_FORM_TEXT = (
+    "Diese Vereinbarung kann nur schriftlich gekündigt werden (eigenhändig unterschriebenes Schreiben). Ein Klick "
+    "hier genügt dafür nicht: Bitte schicken Sie das unterschriebene Kündigungsschreiben an die andere Seite; die "
+    "Netzwerkkoordination erfasst den Eingang mit dem Datum, an dem es angekommen ist."
+)
+
+
+def today() -> datetime.date:
+    """The local date; one place so tests can move the clock."""
+    return timezone.localdate()
+
+
+def may_terminate(user, agreement: Agreement) -> bool:
+    """The partner's own contacts (for their institution), the Jugendamt and the coordination of the network."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    network = agreement.network
+    if user.is_superuser or access.has_perm(user, access.Perm.MANAGE_PARTNERS, network):
+        return True
+    role = access.role_in(user, network)
+    if role is None:
+        return False
+    if role.role == NetworkRole.Role.JUGENDAMT:
+        return True
+    own = access.own_partner(user, network)
+    return own is not None and own.pk == agreement.partner_id
+
+
+def may_record_letter(user, network: Network) -> bool:
+    """A notice that arrived by letter is recorded by the coordination (with its date of receipt)."""
+    return access.has_perm(user, access.Perm.MANAGE_PARTNERS, network)
+
+
+def termination_preview(agreement: Agreement, notice_received: datetime.date) -> dict:
+    """What a notice received on `notice_received` would mean: last day, its notice deadline and weekend warnings.
+
+    ValueError (German) when the engine refuses the date (before the start, after the automatic end).
+    Public holidays are not known here (no holiday calendar installed): the warning covers weekends only.
+    """
+    terms = agreement.template.terms()
+    ends_on = terms_engine.termination_date(
+        terms, effective_from=agreement.effective_from, notice_received=notice_received
+    )
+    try:
+        deadline = terms_engine.notice_deadline(terms, effective_from=agreement.effective_from, end_date=ends_on)
+    except ValueError:  # pragma: no cover - the end just computed is admissible and reachable
+        deadline = None
+    warnings = []
+    for label, day in (
+        ("Der letzte Tag der Vereinbarung", ends_on),
+        ("Der letzte Tag, an dem die Kündigung für dieses Ende zugehen muss,", deadline),
+    ):
+        if day and terms_engine.falls_on_weekend_or_holiday(day, frozenset()):
+            warnings.append(
+                f"{label} ({_date(day)}) fällt auf ein Wochenende. Der Tag verschiebt sich dadurch nicht "
+                "(§ 193 BGB gilt nicht für Kündigungsfristen); planen Sie den Zugang rechtzeitig."
+            )
+    return {
+        "notice_received": notice_received,
+        "ends_on": ends_on,
+        "deadline": deadline,
+        "warnings": warnings,
+    }
+
+
+def _termination_recipients(agreement: Agreement) -> list[str]:
+    invitation = agreement.invitations.filter(used_at__isnull=False).order_by("-used_at").first()
+    return [
+        invitation.email if invitation else invitation_address(agreement.partner),
+        agreement.network.contact_email,
+    ]
+
+
+@transaction.atomic
+def agreement_terminate(
+    *,
+    agreement: Agreement,
+    actor,
+    notice_received: datetime.date,
+    reason: str = "",
+    by_letter: bool = False,
+    written_form_confirmed: bool = False,
+) -> Agreement:
+    """Terminate an agreement in force: it ends on the computed last day, and the membership with it.
+
+    Online (`by_letter=False`) the notice is received on the day of the click. A notice that arrived by letter is
+    recorded by the coordination with its day of receipt (not in the future). If the template requires written form,
+    a click is not enough: only a letter counts, and the coordination confirms it is signed (`written_form_confirmed`).
+    """
+    agreement = (
+        Agreement.objects.select_for_update().select_related("template", "partner", "network").get(pk=agreement.pk)
+    )
+    network = agreement.network
+    if not may_terminate(actor, agreement):
+        raise AgreementError("Kündigen dürfen die Einrichtung selbst, das Jugendamt und die Netzwerkkoordination.")
+    if by_letter and not may_record_letter(actor, network):
+        raise AgreementError("Eine per Brief eingegangene Kündigung erfasst die Netzwerkkoordination.")
+    if agreement.status != Agreement.Status.IN_FORCE:
+        raise AgreementError(
+            "Kündigen lässt sich nur eine Vereinbarung, die in Kraft ist "
+            f"(Status: {agreement.get_status_display()}"
+            + (f", endet mit Ablauf des {_date(agreement.ends_on)}" if agreement.ends_on else "")
+            + ")."
+        )
+    current = today()
+    if notice_received is None:
+        raise AgreementError("Bitte geben Sie an, wann die Kündigung eingegangen ist.")
+    if by_letter:
+        if notice_received > current:
+            raise AgreementError(f"Das Eingangsdatum {_date(notice_received)} liegt in der Zukunft.")
+    elif notice_received != current:
+        raise AgreementError("Online geht eine Kündigung am Tag des Absendens zu; ein anderes Datum ist nicht möglich.")
+    if agreement.template.written_form:
+        if not by_letter:
+            raise AgreementError(WRITTEN_FORM_TEXT)
+        if not written_form_confirmed:
+            raise AgreementError(
+                "Diese Vereinbarung verlangt die Schriftform: Bitte bestätigen Sie, dass das Kündigungsschreiben "
+                "eigenhändig unterschrieben ist."
+            )
+    try:
+        preview = termination_preview(agreement, notice_received)
+    except ValueError as error:
+        raise AgreementError(str(error)) from None
+    ends_on = preview["ends_on"]
+    reason = (reason or "").strip()
+    agreement.status = Agreement.Status.TERMINATED
+    agreement.terminated_on = notice_received
+    agreement.ends_on = ends_on
+    agreement.termination_reason = reason
+    agreement.full_clean()
+    agreement.save()
+    membership = Membership.objects.select_for_update().filter(network=network, partner=agreement.partner).first()
+    if membership is not None and membership.state != Membership.State.ENDED:
+        membership.until = ends_on
+        membership.full_clean()
+        membership.save(update_fields=["until"])
+    log_action(
+        actor=actor,
+        action="agreement.terminate",
+        network=network,
+        obj=agreement,
+        data={
+            "Eingang": _date(notice_received),
+            "letzter Tag": _date(ends_on),
+            "Weg": "Brief" if by_letter else "online",
+            **({"Grund": reason} if reason else {}),
+        },
+    )
+    context = {
+        "agreement": agreement,
+        "network": network,
+        "partner": agreement.partner,
+        "terms_text": agreement.template.terms_text(),
+        "by_letter": by_letter,
+        "actor_name": (actor.get_full_name() or str(actor)) if actor else "",
+    }
+    stored = agreement.pdf or agreement.scan
+    attachments = []
+    if stored:
+        with stored.open("rb") as handle:
+            attachments.append((pdf_filename(agreement), handle.read(), "application/pdf"))
+    recipients = _termination_recipients(agreement)
+    transaction.on_commit(
+        lambda: _send("agreement_terminated_confirm", to=recipients, context=context, attachments=attachments)
+    )
+    return agreement
+
+
+def agreements_close_ended(*, on: datetime.date | None = None) -> list[Agreement]:
+    """Terminated agreements whose last day lies before `on` (today) end, and the membership with them. Idempotent."""
+    on = on or today()
+    closed = []
+    pks = list(
+        Agreement.objects.filter(status=Agreement.Status.TERMINATED, ends_on__lt=on)
+        .order_by("ends_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in pks:
+        with transaction.atomic():
+            agreement = (
+                Agreement.objects.select_for_update()
+                .select_related("partner", "network")
+                .filter(pk=pk, status=Agreement.Status.TERMINATED, ends_on__lt=on)
+                .first()
+            )
+            if agreement is None:  # pragma: no cover - closed by a parallel run
+                continue
+            agreement.status = Agreement.Status.ENDED
+            agreement.full_clean()
+            agreement.save()
+            membership = (
+                Membership.objects.select_for_update()
+                .filter(network=agreement.network, partner=agreement.partner)
+                .first()
+            )
+            if membership is not None:
+                membership.state = Membership.State.ENDED
+                membership.until = agreement.ends_on
+                membership.full_clean()
+                membership.save(update_fields=["state", "until"])
+            log_action(
+                actor=None,
+                action="agreement.end",
+                network=agreement.network,
+                obj=agreement,
+                data={"letzter Tag": _date(agreement.ends_on)},
+            )
+            closed.append(agreement)
+    return closed

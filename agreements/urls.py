@@ -16,6 +16,7 @@ urlpatterns = [
     path("meine-vereinbarung/", views.own_agreements, name="own_agreements"),
     path("vereinbarungen/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("vereinbarungen/<int:pk>/gegenzeichnen/", views.agreement_countersign, name="agreement_countersign"),
+    path("vereinbarungen/<int:pk>/kuendigen/", views.agreement_terminate, name="agreement_terminate"),
     path("vereinbarungen/<int:pk>/pdf/", views.agreement_pdf, name="agreement_pdf"),
     path("partner/<int:partner_pk>/vereinbarung/einladen/", views.agreement_invite, name="agreement_invite"),
     path("partner/<int:partner_pk>/vereinbarung/papier/", views.agreement_paper, name="agreement_paper"),

@@ -17,6 +17,8 @@ from agreements.forms import (
     PaperForm,
     SignForm,
     TemplateForm,
+    TerminateForm,
+    TerminationPreviewForm,
     VerifyForm,
 )
 from agreements.models import Agreement, AgreementTemplate, Signature, sha256_hex
@@ -211,7 +213,14 @@ def own_agreements(request, network: Network):
         Agreement.objects.filter(network=network, partner=partner).select_related("template").order_by("-created")
     )
     return render(
-        request, "agreements/own_agreements.html", {"network": network, "partner": partner, "agreements": agreements}
+        request,
+        "agreements/own_agreements.html",
+        {
+            "network": network,
+            "partner": partner,
+            "agreements": agreements,
+            "may_terminate": access.has_perm(request.user, Perm.EDIT_OWN_PARTNER, network),
+        },
     )
 
 
@@ -233,6 +242,7 @@ def agreement_detail(request, network: Network, pk: int):
             "text_html": render_markdown(agreement.signed_text) if agreement.signed_text else "",
             "may_countersign": services.may_countersign(request.user, network)
             and agreement.status == Agreement.Status.SIGNED,
+            "may_terminate": agreement.is_in_force and services.may_terminate(request.user, agreement),
         },
     )
 
@@ -340,6 +350,107 @@ def agreement_pdf(request, network: Network, pk: int):
     if agreement.scan:
         return attachment_response(agreement.scan, filename=services.pdf_filename(agreement))
     raise Http404("Für diese Vereinbarung gibt es noch kein PDF.")
+
+
+def _termination_preview(agreement: Agreement, day, form, field: str | None) -> tuple[dict | None, str]:
+    """The computed last day for a notice received on `day`; the engine's German reason becomes a form error."""
+    try:
+        return services.termination_preview(agreement, day), ""
+    except ValueError as error:
+        if form.is_bound:
+            form.add_error(field if field in form.fields else None, str(error))
+        return None, str(error)
+
+
+@method_checked
+@network_view(Perm.VIEW_NETWORK)
+def agreement_terminate(request, network: Network, pk: int):
+    """ "Kündigen": the rule in words, the computed last day and its deadline, then a confirmed termination.
+
+    GET (with ?eingang=JJJJ-MM-TT) and the "Berechnen" button only compute; nothing is saved.
+    """
+    agreement = get_agreement_or_404(request.user, network, pk)
+    if request.method not in ("GET", "POST"):
+        only(request, "POST")
+    if not services.may_terminate(request.user, agreement):
+        raise PermissionDenied("Kündigen dürfen die Einrichtung selbst, das Jugendamt und die Netzwerkkoordination.")
+    today = services.today()
+    letter = services.may_record_letter(request.user, network)
+    written = agreement.template.written_form
+    in_force = agreement.is_in_force
+    form = TerminateForm(
+        request.POST if request.method == "POST" else None,
+        letter=letter,
+        written_form=written,
+        today=today,
+        effective_from=agreement.effective_from,
+    )
+    preview_form = TerminationPreviewForm(
+        request.GET if request.method == "GET" and "eingang" in request.GET else None, auto_id="vorschau_%s"
+    )
+    preview, preview_error = None, ""
+    if in_force and request.method == "POST":
+        if form.is_valid():
+            day = form.cleaned_data["notice_received"]
+            by_letter = bool(form.cleaned_data.get("by_letter"))
+            preview, preview_error = _termination_preview(agreement, day, form, "eingang" if by_letter else None)
+            if preview is not None and "berechnen" not in request.POST:
+                if not form.cleaned_data["confirm"]:
+                    form.add_error("confirm", "Bitte bestätigen Sie die Kündigung.")
+                else:
+                    try:
+                        agreement = services.agreement_terminate(
+                            agreement=agreement,
+                            actor=request.user,
+                            notice_received=day,
+                            reason=form.cleaned_data["reason"],
+                            by_letter=by_letter,
+                            written_form_confirmed=bool(form.cleaned_data.get("written_form_confirmed")),
+                        )
+                    except ValidationError as error:
+                        _add_errors(form, error)
+                    except services.AgreementError as error:
+                        form.add_error(None, str(error))
+                    else:
+                        messages.success(
+                            request,
+                            f"Gekündigt: Die Vereinbarung endet mit Ablauf des {agreement.ends_on:%d.%m.%Y}. "
+                            "Beide Seiten erhalten eine Bestätigung per E-Mail.",
+                        )
+                        return redirect("agreements:agreement_detail", network=network.slug, pk=agreement.pk)
+    elif in_force:
+        if not preview_form.is_bound:
+            preview, preview_error = _termination_preview(agreement, today, preview_form, None)
+        elif preview_form.is_valid():
+            day = preview_form.cleaned_data["eingang"] or today
+            preview, preview_error = _termination_preview(agreement, day, preview_form, "eingang")
+    next_deadline = None
+    if in_force:
+        if preview is None and not preview_error and request.method == "POST":
+            preview, preview_error = _termination_preview(agreement, today, TerminationPreviewForm(), None)
+        next_deadline = services.terms_engine.next_notice_deadline(
+            agreement.template.terms(), effective_from=agreement.effective_from, today=today
+        )
+    return render(
+        request,
+        "agreements/agreement_terminate.html",
+        {
+            "network": network,
+            "agreement": agreement,
+            "today": today,
+            "terms_text": agreement.template.terms_text(),
+            "term_end": agreement.term_end(),
+            "next_deadline": next_deadline,
+            "preview": preview,
+            "preview_error": preview_error,
+            "preview_form": preview_form,
+            "form": form,
+            "may_record_letter": letter,
+            "written_form": written,
+            "written_form_text": services.WRITTEN_FORM_TEXT,
+            "online_possible": in_force and not written,
+        },
+    )
 
 
 @method_checked

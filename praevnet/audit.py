@@ -38,6 +38,8 @@ ACTION_LABELS: dict[str, str] = {
     "agreement.sign": "Vereinbarung vom Partner unterzeichnet",
     "agreement.countersign": "Vereinbarung gegengezeichnet",
     "agreement.paper": "Papier-Vereinbarung erfasst",
+    "agreement.terminate": "Vereinbarung gekündigt",
+    "agreement.end": "Vereinbarung beendet",
 }
 
 

@@ -37,6 +37,11 @@ MATRIX: list[Route] = [
         partner_page(view=["jugendamt"], post=200, denied={"coordinator": 403, "contact_a": 403, "contact_b": 403}),
         pk="agreement_a",
     ),
+    route(
+        "agreements:agreement_terminate",
+        partner_page(view=["contact_a", "coordinator", "jugendamt"], post=200),
+        pk="agreement_a",
+    ),
     route("agreements:agreement_pdf", partner_page(view=["contact_a", "coordinator", "jugendamt"]), pk="agreement_a"),
     route(
         "agreements:agreement_invite",
