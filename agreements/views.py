@@ -37,8 +37,14 @@ def _user_agent(request) -> str:
     return request.META.get("HTTP_USER_AGENT", "")[:400]
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
+FORM_ERRORS = (ValidationError, services.AgreementError)
+
+
+def _add_errors(form, error: Exception) -> None:
+    """Put a service's German refusal on the form: field errors on their fields, the rest above the form."""
+    if isinstance(error, services.AgreementError):
+        form.add_error(None, str(error))
+    elif hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages_)
     else:
@@ -150,10 +156,8 @@ def template_edit(request, network: Network, pk: int):
             services.template_update(
                 template=template, actor=request.user, data=data, signatories=form.signatory_labels()
             )
-        except ValidationError as error:
+        except FORM_ERRORS as error:
             _add_errors(form, error)
-        except services.AgreementError as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, "Die Vorlage ist gespeichert.")
             return redirect("agreements:template_detail", network=network.slug, pk=template.pk)
@@ -320,10 +324,8 @@ def agreement_countersign(request, network: Network, pk: int):
                 user_agent=_user_agent(request),
                 **form.cleaned_data,
             )
-        except ValidationError as error:
+        except FORM_ERRORS as error:
             _add_errors(form, error)
-        except services.AgreementError as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, "Gegengezeichnet: Die Vereinbarung ist in Kraft. Beide Seiten erhalten das PDF.")
             return redirect("agreements:agreement_detail", network=network.slug, pk=agreement.pk)
@@ -407,10 +409,8 @@ def agreement_terminate(request, network: Network, pk: int):
                             by_letter=by_letter,
                             written_form_confirmed=bool(form.cleaned_data.get("written_form_confirmed")),
                         )
-                    except ValidationError as error:
+                    except FORM_ERRORS as error:
                         _add_errors(form, error)
-                    except services.AgreementError as error:
-                        form.add_error(None, str(error))
                     else:
                         messages.success(
                             request,
@@ -465,10 +465,8 @@ def agreement_paper(request, network: Network, partner_pk: int):
             agreement = services.agreement_record_paper(
                 network=network, partner=partner, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
+        except FORM_ERRORS as error:
             _add_errors(form, error)
-        except services.AgreementError as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, "Die Papier-Vereinbarung ist erfasst und in Kraft.")
             return redirect("agreements:agreement_detail", network=network.slug, pk=agreement.pk)
@@ -535,10 +533,8 @@ def agreement_sign(request, token: str):
             )
         except services.InvalidToken as error:
             return _invalid_link(request, error)
-        except ValidationError as error:
+        except FORM_ERRORS as error:
             _add_errors(form, error)
-        except services.AgreementError as error:
-            form.add_error(None, str(error))
         else:
             return render(
                 request, "agreements/sign_done.html", {"agreement": agreement, "network": network, "partner": partner}
