@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from agreements.demo import load_agreement_demo
+from goals.demo import load_goal_demo
+from meetings.demo import load_meeting_demo
 from partners.demo import load_partner_demo
 from partners.models import FederalState, Membership, Municipality, Network, Partner
 from praevnet.models import NetworkRole, User
@@ -501,4 +503,6 @@ def load_demo() -> list[tuple[str, str, str]]:
 
     load_partner_demo()
     load_agreement_demo()
+    load_meeting_demo()
+    load_goal_demo()
     return logins

@@ -7,7 +7,7 @@ from praevnet.models import AuditEntry
 
 class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(
-        label="Aktion", choices=sorted(ACTION_LABELS.items(), key=lambda i: i[1]), empty_label="alle Aktionen"
+        label="Aktion", choices=lambda: sorted(ACTION_LABELS.items(), key=lambda i: i[1]), empty_label="alle Aktionen"
     )
     actor_label = django_filters.CharFilter(label="Person", lookup_expr="icontains")
     since = django_filters.DateFilter(

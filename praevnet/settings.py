@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "praevnet",
     "partners",
     "agreements",
+    "meetings",
+    "goals",
 ]
 
 MIDDLEWARE = [

@@ -50,6 +50,8 @@ urlpatterns = [
     path("n/<slug:network>/", views.dashboard, name="dashboard"),
     path("n/<slug:network>/", include("partners.urls")),
     path("n/<slug:network>/", include("agreements.urls")),
+    path("n/<slug:network>/", include("meetings.urls")),
+    path("n/<slug:network>/", include("goals.urls")),
     path("vereinbarung/unterzeichnen/<str:token>/", agreement_views.agreement_sign, name="agreement_sign"),
     path("n/<slug:network>/aenderungen/", views.AuditLogView.as_view(), name="audit_log"),
     path("impressum/", views.legal_page, {"key": "impressum"}, name="impressum"),

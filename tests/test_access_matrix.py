@@ -150,10 +150,12 @@ def project_patterns():
 
 
 def test_every_url_pattern_has_an_entry():
-    # the agreements' routes need objects of their own (templates, agreements): their matrix lives beside them
+    # apps whose routes need objects of their own (templates, meetings …) keep their matrix beside their tests
     from tests.agreements.test_access_matrix_agreements import MATRIX as AGREEMENT_MATRIX
+    from tests.goals.test_access_matrix_goals import MATRIX as GOAL_MATRIX
+    from tests.meetings.test_access_matrix_meetings import MATRIX as MEETING_MATRIX
 
-    known = {r.name for r in MATRIX} | {r.name for r in AGREEMENT_MATRIX}
+    known = {r.name for r in [*MATRIX, *AGREEMENT_MATRIX, *MEETING_MATRIX, *GOAL_MATRIX]}
     missing = sorted(
         name for name, _ in project_patterns() if not name.startswith(("admin:", "admin/")) and name not in known
     )
