@@ -10,10 +10,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +28,7 @@ from agreements.models import (
 from partners.models import Membership, Network, Partner
 from praevnet import access
 from praevnet.audit import log_action
+from praevnet.emails import send_email
 from praevnet.files import validate_upload
 from praevnet.models import NetworkRole
 
@@ -99,20 +98,6 @@ def signing_url(token: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------------
 # E-mail
 # ---------------------------------------------------------------------------------------------------------------------
-
-
-def _send(name: str, *, to: list[str], context: dict, attachments: list[tuple[str, bytes, str]] = ()) -> None:
-    """One e-mail from templates/emails/<name>_subject.txt, .txt and .html."""
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return
-    context = {**context, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    message = EmailMultiAlternatives(subject, render_to_string(f"emails/{name}.txt", context), to=recipients)
-    message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    message.send()
 
 
 def _network_staff_emails(network: Network, role: str) -> list[str]:
@@ -276,7 +261,7 @@ def agreement_invite(
         "url": signing_url(token),
         "expires_at": invitation.expires_at,
     }
-    transaction.on_commit(lambda: _send("agreement_invite", to=[email], context=context))
+    transaction.on_commit(lambda: send_email("agreement_invite", to=[email], context=context))
     return agreement, token
 
 
@@ -462,7 +447,7 @@ def agreement_sign(
         *_network_staff_emails(agreement.network, NetworkRole.Role.JUGENDAMT),
         agreement.network.contact_email,
     ]
-    transaction.on_commit(lambda: _send("agreement_signed", to=recipients, context=context))
+    transaction.on_commit(lambda: send_email("agreement_signed", to=recipients, context=context))
     return agreement
 
 
@@ -534,7 +519,7 @@ def agreement_countersign(
         raise AgreementError("Die Unterschrift des Partners fehlt.")
     filename = pdf_filename(agreement)
     transaction.on_commit(
-        lambda: _send(
+        lambda: send_email(
             "agreement_in_force",
             to=recipients,
             context=context,
@@ -885,7 +870,7 @@ def agreement_terminate(
             attachments.append((pdf_filename(agreement), handle.read(), "application/pdf"))
     recipients = _termination_recipients(agreement)
     transaction.on_commit(
-        lambda: _send("agreement_terminated_confirm", to=recipients, context=context, attachments=attachments)
+        lambda: send_email("agreement_terminated_confirm", to=recipients, context=context, attachments=attachments)
     )
     return agreement
 
