@@ -3,26 +3,43 @@ from django import forms
 from django.db.models import Exists, OuterRef
 
 from partners.models import District, LifeStage, Membership, Offer, Partner, Sector
+from praevnet.widgets import FastSelect
+
+
+def district_choices(network) -> list:
+    """The network's Sozialräume; grouped by municipality where the network spans several (a Kreis)."""
+    rows = District.objects.filter(municipality__networks=network).values_list("pk", "name", "municipality__name")
+    rows = sorted(rows, key=lambda row: (row[2].casefold(), row[1].casefold()))
+    municipalities = list(dict.fromkeys(municipality for _, _, municipality in rows))
+    if len(municipalities) <= 1:
+        return [(pk, name) for pk, name, _ in rows]
+    return [(m, [(pk, name) for pk, name, municipality in rows if municipality == m]) for m in municipalities]
 
 
 class PartnerFilter(django_filters.FilterSet):
     """The filters of the partner register; `network` limits the districts to the network's municipalities."""
 
     q = django_filters.CharFilter(label="Suche", method="filter_search")
-    sector = django_filters.ModelChoiceFilter(
-        label="Handlungsfeld", queryset=Sector.objects.all(), field_name="sectors", empty_label="alle"
+    # Plain choices from values_list: the register's filter form is built on every list request, and model
+    # instances for a few hundred Sozialräume cost more than the whole search.
+    sector = django_filters.ChoiceFilter(
+        label="Handlungsfeld", field_name="sectors", empty_label="alle", widget=FastSelect
     )
-    life_stage = django_filters.ModelChoiceFilter(
-        label="Lebensphase", queryset=LifeStage.objects.all(), method="filter_life_stage", empty_label="alle"
+    life_stage = django_filters.ChoiceFilter(
+        label="Lebensphase", method="filter_life_stage", empty_label="alle", widget=FastSelect
     )
-    district = django_filters.ModelChoiceFilter(
-        label="Sozialraum", queryset=District.objects.none(), method="filter_district", empty_label="alle"
+    district = django_filters.ChoiceFilter(
+        label="Sozialraum", method="filter_district", empty_label="alle", widget=FastSelect
     )
     membership_state = django_filters.ChoiceFilter(
-        label="Mitgliedschaft", choices=Membership.State.choices, method="filter_membership", empty_label="alle"
+        label="Mitgliedschaft",
+        choices=Membership.State.choices,
+        method="filter_membership",
+        empty_label="alle",
+        widget=FastSelect,
     )
     profile_state = django_filters.ChoiceFilter(
-        label="Profil", choices=Partner.ProfileState.choices, empty_label="alle"
+        label="Profil", choices=Partner.ProfileState.choices, empty_label="alle", widget=FastSelect
     )
     archived = django_filters.BooleanFilter(
         label="nur archivierte", method="filter_archived", widget=forms.CheckboxInput
@@ -35,9 +52,9 @@ class PartnerFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, network, request=None, prefix=None):
         self.network = network
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["district"].queryset = District.objects.filter(municipality__networks=network).select_related(
-            "municipality"
-        )
+        self.filters["sector"].extra["choices"] = list(Sector.objects.values_list("pk", "name"))
+        self.filters["life_stage"].extra["choices"] = list(LifeStage.objects.values_list("pk", "name"))
+        self.filters["district"].extra["choices"] = district_choices(network)
 
     @property
     def qs(self):
@@ -47,7 +64,10 @@ class PartnerFilter(django_filters.FilterSet):
         return queryset
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        # The matching ids once: otherwise the paginator's COUNT and the page query each run the full-text search.
+        return queryset.filter(pk__any=list(queryset.search(value).order_by().values_list("pk", flat=True)))
 
     # Uncorrelated IN subqueries: at 100,000 offers the correlated EXISTS took 600 ms, these take a few.
     def filter_life_stage(self, queryset, name, value):

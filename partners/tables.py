@@ -1,8 +1,10 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from partners.models import Membership, Partner
+from praevnet.tables import DateColumn, Table
 
 STATE_BADGES = {
     "aktiv": "text-bg-success",
@@ -18,11 +20,11 @@ def badge(value: str, label: str) -> str:
     return format_html('<span class="badge {}">{}</span>', STATE_BADGES.get(value, "text-bg-light"), label)
 
 
-class MembershipTable(tables.Table):
+class MembershipTable(Table):
     partner = tables.Column(verbose_name="Einrichtung", order_by=("partner__name",))
     kind = tables.Column(accessor="partner__get_kind_display", verbose_name="Organisationsform", orderable=False)
     city = tables.Column(accessor="partner__city", verbose_name="Ort")
-    since = tables.DateColumn(format="d.m.Y", verbose_name="Mitglied seit")
+    since = DateColumn(format="d.m.Y", verbose_name="Mitglied seit")
     state = tables.Column(verbose_name="Status")
 
     class Meta:
@@ -44,7 +46,7 @@ class MembershipTable(tables.Table):
         return badge(record.state, record.get_state_display())
 
 
-class PartnerTable(tables.Table):
+class PartnerTable(Table):
     name = tables.Column(verbose_name="Einrichtung")
     sectors = tables.Column(verbose_name="Handlungsfelder", empty_values=(), orderable=False)
     city = tables.Column(verbose_name="Ort")
@@ -53,7 +55,7 @@ class PartnerTable(tables.Table):
     offer_count = tables.Column(
         verbose_name="Angebote", attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
     )
-    updated = tables.DateTimeColumn(format="d.m.Y", verbose_name="geändert")
+    updated = DateColumn(format="d.m.Y", verbose_name="geändert")
 
     class Meta:
         model = Partner
@@ -69,7 +71,7 @@ class PartnerTable(tables.Table):
 
     def render_name(self, record):
         url = reverse("partners:partner_detail", kwargs={"network": self.network.slug, "pk": record.pk})
-        extra = format_html(' <span class="badge text-bg-secondary">archiviert</span>') if record.archived_at else ""
+        extra = mark_safe(' <span class="badge text-bg-secondary">archiviert</span>') if record.archived_at else ""
         return format_html('<a href="{}">{}</a>{}', url, record.name, extra)
 
     def render_sectors(self, record):

@@ -6,4 +6,4 @@ class PraevnetConfig(AppConfig):
     verbose_name = "Konten und Rollen"
 
     def ready(self):
-        from praevnet import auth  # noqa: F401  (connects the login audit receivers)
+        from praevnet import auth, lookups  # noqa: F401  (login audit receivers; the `__any` lookup)

@@ -29,7 +29,7 @@ def parse_database_url(url: str) -> dict:
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     host = query.pop("host", None) or unquote(parts.hostname or "")
     options = {}
-    for key in ("sslmode", "sslrootcert", "connect_timeout", "application_name"):
+    for key in ("sslmode", "sslrootcert", "connect_timeout", "application_name", "options"):
         if key in query:
             options[key] = query.pop(key)
     if query:

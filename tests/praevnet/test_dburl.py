@@ -41,3 +41,18 @@ def test_description_never_contains_the_password():
     text = describe(parse_database_url("postgresql://app:supersecret@db:5432/praevnet"))
     assert "supersecret" not in text
     assert text == "„praevnet“ auf app@db:5432"
+
+
+def test_server_options_pass_through_and_replace_the_planner_default(settings):
+    params = parse_database_url("postgres://app@db.example/praevnet?options=-c%20random_page_cost%3D2")
+    assert params["OPTIONS"] == {"options": "-c random_page_cost=2"}
+    # without them, settings.py tells PostgreSQL that reading by index is cheap (data in memory or on SSD)
+    assert settings.DATABASES["default"]["OPTIONS"]["options"] == "-c random_page_cost=1.1"
+
+
+def test_the_planner_setting_reaches_the_server(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
