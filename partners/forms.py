@@ -19,19 +19,37 @@ LOGO_MAX_BYTES = 1_000_000
 
 
 class NetworkForm(forms.ModelForm):
-    """What a coordinator keeps about the own network (name, region and state are set by the administration)."""
+    """What a coordinator keeps about the own network (name, region and state are set by the administration)
+    and its profile, of which the public page shows only the parts ticked under "öffentlich sichtbar"."""
+
+    public_sections = forms.MultipleChoiceField(
+        label="Auf der öffentlichen Seite zeigen",
+        choices=Network.PublicSection.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Name und Gebiet stehen immer darauf. Namen von Personen nur mit deren Einverständnis.",
+    )
 
     class Meta:
         model = Network
-        fields = list(NETWORK_EDITABLE_FIELDS)
+        fields = [*NETWORK_EDITABLE_FIELDS, *Network.PROFILE_FIELDS]
         help_texts = {"logo": "PNG oder JPEG, höchstens 1 MB. Erscheint auf der Netzwerkseite und in Dokumenten."}
         widgets = {
             "leitbild": forms.Textarea(attrs={"rows": 6}),
             "meeting_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "fields_of_action": forms.Textarea(attrs={"rows": 4}),
+            "quote": forms.Textarea(attrs={"rows": 3}),
+            "coordination_contact": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "inhabitants": {"invalid": "Bitte eine ganze Zahl ohne Punkte eingeben, z. B. 612065."},
+            "children_under_18": {"invalid": "Bitte eine ganze Zahl ohne Punkte eingeben, z. B. 104465."},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("inhabitants", "children_under_18"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -46,6 +64,19 @@ class NetworkForm(forms.ModelForm):
                 ),
                 "logo",
             ),
+            Fieldset(
+                "Profil",
+                Div(
+                    Div("inhabitants", css_class="col-md-6"),
+                    Div("children_under_18", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "fields_of_action",
+                "quote",
+                "quote_author",
+                "coordination_contact",
+            ),
+            Fieldset("Öffentliche Profilseite", "public_profile", "public_sections"),
             Fieldset(
                 "Sitzungen (Vorgaben für die Jahresplanung)",
                 "meeting_place",
@@ -242,3 +273,12 @@ class ReviewForm(forms.Form):
         help_text="Pflicht, wenn Sie das Profil zurückgeben: Was soll die Einrichtung ergänzen oder ändern?",
     )
     decision = forms.ChoiceField(choices=[("approve", "Als geprüft markieren"), ("return", "Zurückgeben")])
+
+
+class JoinForm(forms.Form):
+    """Name and postcode of an institution registered in another network, to make it a member here as well."""
+
+    name = forms.CharField(max_length=200)
+    postcode = forms.CharField(max_length=10, required=False)
+    membership_state = forms.ChoiceField(choices=Membership.State.choices, initial=Membership.State.INVITED)
+    member_since = forms.DateField(required=False)

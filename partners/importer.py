@@ -20,11 +20,9 @@ from typing import NamedTuple
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Func, Prefetch, Value
-from django.db.models.functions import Lower, Trim
 from openpyxl.utils import get_column_letter
 
-from partners.models import ContactPerson, Membership, Network, Partner, Sector
+from partners.models import ContactPerson, Membership, Network, Partner, Sector, institution_key
 from partners.services import ChildChange, partner_create
 from praevnet.audit import log_action
 
@@ -439,10 +437,6 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def duplicate_key(name: str, postcode: str) -> tuple[str, str]:
-    return _collapse(name).lower(), postcode.strip()
-
-
 def _postcode(value: str) -> str:
     value = re.sub(r"^D-?\s*", "", value.strip())
     # Excel drops the leading zero of PLZ 01067 … 09999 when the column holds numbers.
@@ -576,23 +570,6 @@ def _model_errors(error: ValidationError, model, prefix: str = "") -> list[tuple
     return result
 
 
-def _existing_partners(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Partner]:
-    names = {name for name, _ in keys if name}
-    if not names:
-        return {}
-    normalised = Lower(Trim(Func(F("name"), Value(r"\s+"), Value(" "), Value("g"), function="regexp_replace")))
-    partners = (
-        Partner.objects.annotate(key_name=normalised)
-        .filter(key_name__in=names)
-        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("network")))
-        .order_by("pk")
-    )
-    existing: dict[tuple[str, str], Partner] = {}
-    for partner in partners:
-        existing.setdefault((partner.key_name, partner.postcode.strip()), partner)
-    return existing
-
-
 def _where(partner: Partner, network: Network, visible: set[int]) -> str:
     """The networks of an existing partner as this coordinator may know them (others are only counted)."""
     networks = [membership.network for membership in partner.memberships.all()]
@@ -629,13 +606,15 @@ def validate_rows(table: ParsedTable, mapping: dict[str, int], network: Network,
 
     sectors = _Sectors()
     built = [(row.line, *_build_row(row.cells, mapping, sectors)) for row in table.rows]
-    existing = _existing_partners({duplicate_key(data["name"], data.get("postcode", "")) for _, data, *_ in built})
+    existing = Partner.objects.by_institution_key(
+        {institution_key(data["name"], data.get("postcode", "")) for _, data, *_ in built}
+    )
     visible = _visible_networks(user)
     seen: dict[tuple[str, str], int] = {}
     for line, data, contact, found, problems in built:
         row = PreviewRow(line=line, data=data, contact=contact, sectors=found)
         preview.rows.append(row)
-        key = duplicate_key(data["name"], data.get("postcode", ""))
+        key = institution_key(data["name"], data.get("postcode", ""))
         if data["name"] and key in existing:
             partner = existing[key]
             row.status = "duplicate"
@@ -697,8 +676,8 @@ def import_partners(
     # their preview: imports take turns, and each checks again once it has the lock.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-    keys = {duplicate_key(row.data["name"], row.data.get("postcode", "")): row for row in preview.importable}
-    clash = next(iter(_existing_partners(set(keys)).items()), None)
+    keys = {institution_key(row.data["name"], row.data.get("postcode", "")): row for row in preview.importable}
+    clash = next(iter(Partner.objects.by_institution_key(set(keys)).items()), None)
     if clash is not None:
         key, partner = clash
         raise PartnerImportError(
@@ -715,6 +694,7 @@ def import_partners(
                 data={**row.data, "sectors": [sector.pk for sector in row.sectors]},
                 contacts=contacts,
                 membership_state=membership_state,
+                check_duplicate=False,  # the whole file was checked above, under the lock
             )
         except ValidationError as error:
             raise PartnerImportError(

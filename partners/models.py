@@ -4,11 +4,13 @@ import datetime
 import re
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -64,8 +66,32 @@ class Municipality(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
+class PublicSection(models.TextChoices):
+    """The parts of a network profile a coordinator can show on the public page."""
+
+    LEITBILD = "leitbild", _("Leitbild")
+    FACTS = "eckdaten", _("Eckdaten (seit, Einwohner, Kinder unter 18, Schwerpunkt)")
+    FIELDS = "handlungsfelder", _("Handlungsfelder")
+    QUOTE = "zitat", _("Zitat der kommunalen Spitze")
+    GOALS = "ziele", _("Strategische Ziele")
+    CONTACT = "kontakt", _("Ansprechpersonen und Kontakt der Koordination")
+
+
 class Network(models.Model):
     """A prevention network (Präventionskette, Netzwerk Frühe Hilfen) of a city or Kreis."""
+
+    PublicSection = PublicSection
+    # What the coordination keeps of the network profile (saved by partners.services.network_update).
+    PROFILE_FIELDS = (
+        "inhabitants",
+        "children_under_18",
+        "fields_of_action",
+        "quote",
+        "quote_author",
+        "coordination_contact",
+        "public_profile",
+        "public_sections",
+    )
 
     class Rhythm(models.TextChoices):
         MONTHLY = "monthly", _("monatlich")
@@ -122,6 +148,38 @@ class Network(models.Model):
     logo = models.ImageField(_("Logo"), upload_to="networks/logos/", blank=True)
     contact_email = models.EmailField(_("E-Mail der Koordination"), blank=True)
     contact_phone = models.CharField(_("Telefon der Koordination"), max_length=40, blank=True)
+    # The network profile (as the Dortmund profile shows it); the public page shows only what `public_sections` lists.
+    inhabitants = models.PositiveIntegerField(
+        _("Einwohnerzahl"), null=True, blank=True, validators=[MaxValueValidator(50_000_000)]
+    )
+    children_under_18 = models.PositiveIntegerField(
+        _("Kinder unter 18"), null=True, blank=True, validators=[MaxValueValidator(50_000_000)]
+    )
+    fields_of_action = models.TextField(
+        _("Handlungsfelder des Netzwerks"),
+        blank=True,
+        help_text=_("Eines je Zeile, z. B. Babylotsen, Familiengrundschulzentren, Familienbüros, Kita-Sozialarbeit"),
+    )
+    quote = models.TextField(_("Zitat der kommunalen Spitze"), blank=True)
+    quote_author = models.CharField(
+        _("Zitat von"), max_length=200, blank=True, help_text=_("Name und Funktion, z. B. Dezernentin für Jugend")
+    )
+    coordination_contact = models.TextField(
+        _("Ansprechpersonen der Koordination"),
+        blank=True,
+        help_text=_("Namen, Funktion und Anschrift, wie sie auf der Profilseite stehen sollen"),
+    )
+    public_profile = models.BooleanField(
+        _("Profil öffentlich zeigen"),
+        default=False,
+        help_text=_("Eine Seite ohne Anmeldung, die nur die unten angekreuzten Teile zeigt"),
+    )
+    public_sections = ArrayField(
+        models.CharField(max_length=20, choices=PublicSection.choices),
+        verbose_name=_("öffentlich sichtbar"),
+        default=list,
+        blank=True,
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     created = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 
@@ -135,6 +193,13 @@ class Network(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("dashboard", kwargs={"network": self.slug})
+
+    @property
+    def fields_of_action_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.fields_of_action.splitlines() if line.strip(" -•\t")]
+
+    def is_public(self, section: str) -> bool:
+        return self.public_profile and section in self.public_sections
 
     @property
     def meeting_hours_label(self) -> str:
@@ -215,7 +280,31 @@ def prefix_query(text: str) -> SearchQuery | None:
     return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config="german")
 
 
+def institution_key(name: str, postcode: str) -> tuple[str, str]:
+    """Name (case and spaces ignored) and postcode: what makes two entries the same institution."""
+    return " ".join(name.split()).lower(), postcode.strip()
+
+
 class PartnerQuerySet(models.QuerySet):
+    def by_institution_key(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Partner]:
+        """The existing partners for `institution_key`s (the oldest where two already share one), with networks."""
+        names = {name for name, _ in keys if name}
+        if not names:
+            return {}
+        normalised = Lower(Trim(Func(F("name"), Value(r"\s+"), Value(" "), Value("g"), function="regexp_replace")))
+        partners = (
+            self.annotate(key_name=normalised)
+            .filter(key_name__in=names)
+            .prefetch_related(models.Prefetch("memberships", queryset=Membership.objects.select_related("network")))
+            .order_by("pk")
+        )
+        existing: dict[tuple[str, str], Partner] = {}
+        for partner in partners:
+            key = (partner.key_name, partner.postcode.strip())
+            if key in keys:
+                existing.setdefault(key, partner)
+        return existing
+
     def active(self) -> PartnerQuerySet:
         return self.filter(archived_at__isnull=True)
 
@@ -319,7 +408,18 @@ class Partner(models.Model):
         verbose_name = _("Kooperationspartner")
         verbose_name_plural = _("Kooperationspartner")
         ordering = ["name"]
-        indexes = [GinIndex(fields=["search_vector"], name="partner_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="partner_search_gin"),
+            # the register's default order: a big network's first page walks this instead of sorting everyone
+            models.Index(fields=["name"], name="partner_name_idx"),
+            # index-only counts of the register and of the profiles waiting for review
+            models.Index(fields=["id"], condition=Q(archived_at__isnull=True), name="partner_active_idx"),
+            models.Index(
+                fields=["id"],
+                condition=Q(archived_at__isnull=True, profile_state="eingereicht"),
+                name="partner_waiting_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -369,6 +469,7 @@ class Membership(models.Model):
                 violation_error_message=_("„Mitglied bis“ darf nicht vor „Mitglied seit“ liegen."),
             ),
         ]
+        indexes = [models.Index(fields=["network", "partner"], name="membership_network_partner_idx")]
 
     def __str__(self) -> str:
         return f"{self.partner} in {self.network}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from partners.models import ContactPerson, Membership, Network, Offer, Partner
+from partners.models import ContactPerson, Membership, Network, Offer, Partner, institution_key
 from praevnet.audit import changes, log_action, snapshot
 from praevnet.models import AuditEntry
 
@@ -26,6 +26,7 @@ NETWORK_EDITABLE_FIELDS = [
     "meeting_minutes",
     "meeting_rhythm",
     "logo",
+    *Network.PROFILE_FIELDS,  # the network profile (inhabitants, fields of action, what the public page shows …)
 ]
 
 
@@ -37,6 +38,8 @@ def network_update(*, network: Network, actor, data: dict) -> Network:
     for name in NETWORK_EDITABLE_FIELDS:
         if name in data:
             setattr(network, name, data[name])
+    # the public page shows its sections in the page's order, whatever order the form sent
+    network.public_sections = [s for s in Network.PublicSection.values if s in (network.public_sections or [])]
     network.full_clean()
     network.save()
     diff = changes(network, NETWORK_EDITABLE_FIELDS, before)
@@ -79,6 +82,19 @@ class ConflictError(Exception):
 
 class WorkflowError(Exception):
     """A state change that is not allowed now, with a German reason."""
+
+
+class DuplicatePartnerError(WorkflowError):
+    """The institution (same name and postcode) is already registered; `partner` is the existing entry."""
+
+    def __init__(self, partner: Partner, network: Network):
+        self.partner = partner
+        self.is_member = any(m.network_id == network.pk for m in partner.memberships.all())
+        where = "in diesem Netzwerk" if self.is_member else "in praevnet (in einem anderen Netzwerk)"
+        super().__init__(
+            f"„{partner.name}“ mit der PLZ {partner.postcode or '–'} ist bereits {where} registriert. "
+            "Jede Einrichtung hat ein gemeinsames Profil, sie wird nicht doppelt angelegt."
+        )
 
 
 @dataclass
@@ -178,8 +194,18 @@ def partner_create(
     offers: list[ChildChange] = (),
     membership_state: str = Membership.State.ACTIVE,
     member_since=None,
+    check_duplicate: bool = True,
 ) -> Partner:
-    """Register a new partner institution as member of the network, with its contact persons and offers."""
+    """Register a new partner institution as member of the network, with its contact persons and offers.
+
+    Refuses an institution that is already registered (same name and postcode) with DuplicatePartnerError;
+    the import checks a whole file at once and passes `check_duplicate=False`.
+    """
+    if check_duplicate:
+        key = institution_key(data.get("name") or "", data.get("postcode") or "")
+        existing = Partner.objects.by_institution_key({key}).get(key)
+        if existing is not None:
+            raise DuplicatePartnerError(existing, network)
     partner = Partner()
     _apply(partner, PARTNER_FIELDS, data)
     partner.full_clean(exclude=["search_vector"])
@@ -193,6 +219,28 @@ def partner_create(
     _save_contacts_and_offers(partner=partner, network=network, actor=actor, contacts=contacts, offers=offers)
     _audit_partner(actor=actor, network=network, partner=partner, action="partner.create", diff={}, version=1)
     return partner
+
+
+@transaction.atomic
+def membership_join(
+    *, network: Network, partner: Partner, actor, state: str = Membership.State.INVITED, since=None
+) -> Membership:
+    """Make an institution that is registered already (in another network) a member of this network as well."""
+    if Membership.objects.filter(network=network, partner=partner).exists():
+        raise WorkflowError(f"„{partner.name}“ ist bereits Mitglied in diesem Netzwerk.")
+    if partner.archived_at:
+        raise WorkflowError(f"„{partner.name}“ ist archiviert und kann nicht aufgenommen werden.")
+    membership = Membership(partner=partner, network=network, state=state, since=since)
+    membership.full_clean()
+    membership.save()
+    log_action(
+        actor=actor,
+        action="membership.join",
+        network=network,
+        obj=partner,
+        data={"Mitgliedschaft": ["", membership.get_state_display()]},
+    )
+    return membership
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("netzwerk/logo/", views.network_logo, name="network_logo"),
     path("partner/", views.PartnerListView.as_view(), name="partner_list"),
     path("partner/neu/", views.PartnerCreateView.as_view(), name="partner_create"),
+    path("partner/neu/vorhandene/", views.partner_join, name="partner_join"),
     path("partner/import/", views_io.import_upload, name="partner_import"),
     path("partner/import/vorschau/", views_io.import_preview, name="partner_import_preview"),
     path("partner/export.<str:fmt>", views_io.partner_export, name="partner_export"),

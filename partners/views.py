@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -13,14 +14,24 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from partners.filters import PartnerFilter
-from partners.forms import ContactFormSet, NetworkForm, OfferFormSet, PartnerCreateForm, PartnerForm, ReviewForm
-from partners.models import Membership, Network, Offer, Partner
+from partners.forms import (
+    ContactFormSet,
+    JoinForm,
+    NetworkForm,
+    OfferFormSet,
+    PartnerCreateForm,
+    PartnerForm,
+    ReviewForm,
+)
+from partners.models import Membership, Network, Offer, Partner, institution_key
 from partners.services import (
     PARTNER_FIELDS,
     PARTNER_M2M,
     ChildChange,
     ConflictError,
+    DuplicatePartnerError,
     WorkflowError,
+    membership_join,
     network_update,
     partner_archive,
     partner_create,
@@ -53,8 +64,33 @@ class NetworkDetailView(NetworkMixin, DetailView):
             member_count=Membership.objects.filter(network=network, state=Membership.State.ACTIVE).count(),
             leitbild_html=render_markdown(network.leitbild),
             may_manage=access.has_perm(self.request.user, Perm.MANAGE_NETWORK, network),
+            public_labels=[label for value, label in Network.PublicSection.choices if network.is_public(value)],
         )
         return super().get_context_data(**kwargs)
+
+
+@login_not_required
+@require_GET
+def network_public(request, slug: str):
+    """The public profile of a network: only what the coordination ticked, no login, no cookies, nothing foreign."""
+    from goals.models import StrategicGoal
+
+    try:
+        network = Network.objects.get(slug=slug, is_active=True, public_profile=True)
+    except Network.DoesNotExist:
+        raise Http404("Dieses Netzwerk hat keine öffentliche Profilseite.") from None
+    show = {value: network.is_public(value) for value in Network.PublicSection.values}
+    return render(
+        request,
+        "partners/network_public.html",
+        {
+            "network": network,
+            "show": show,
+            "leitbild_html": render_markdown(network.leitbild) if show["leitbild"] else "",
+            "goals": StrategicGoal.objects.filter(network=network).order_by("number") if show["ziele"] else [],
+            "municipalities": network.municipalities.order_by("name") if show["eckdaten"] else [],
+        },
+    )
 
 
 @network_view(Perm.VIEW_NETWORK)
@@ -73,7 +109,12 @@ class NetworkUpdateView(NetworkMixin, UpdateView):
         return Network.objects.get(pk=self.network.pk)
 
     def form_valid(self, form):
-        network_update(network=self.network, actor=self.request.user, data=form.cleaned_data)
+        try:
+            network_update(network=self.network, actor=self.request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
         messages.success(self.request, "Die Angaben zum Netzwerk wurden gespeichert.")
         return redirect("partners:network_detail", network=self.network.slug)
 
@@ -211,6 +252,9 @@ class PartnerFormMixin:
             partner = self.save(form, child_changes(contacts), child_changes(offers))
         except ConflictError as conflict:
             return self.render(form, contacts, offers, conflict=conflict.entries, status=409)
+        except DuplicatePartnerError as duplicate:
+            form.add_error("name", str(duplicate))
+            return self.render(form, contacts, offers, duplicate=duplicate, status=200)
         except (WorkflowError, ValidationError) as error:
             messages_list = error.messages if isinstance(error, ValidationError) else [str(error)]
             for message in messages_list:
@@ -219,8 +263,9 @@ class PartnerFormMixin:
         messages.success(request, self.success_message)
         return redirect("partners:partner_detail", network=self.network.slug, pk=partner.pk)
 
-    def render(self, form, contacts, offers, conflict=None, status=200):
+    def render(self, form, contacts, offers, conflict=None, duplicate=None, status=200):
         context = {
+            "duplicate": duplicate,
             "network": self.network,
             "form": form,
             "contacts": contacts,
@@ -260,6 +305,38 @@ class PartnerCreateView(NetworkMixin, PartnerFormMixin, View):
             membership_state=form.cleaned_data["membership_state"],
             member_since=form.cleaned_data["member_since"],
         )
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+def partner_join(request, network: Network):
+    """Make an institution registered in another network (found by name and postcode) a member here as well."""
+    only(request, "POST")
+    form = JoinForm(request.POST)
+    key = institution_key(request.POST.get("name", ""), request.POST.get("postcode", ""))
+    partner = Partner.objects.by_institution_key({key}).get(key) if form.is_valid() else None
+    if partner is None:
+        messages.error(request, "Zu diesem Namen und dieser PLZ ist keine Einrichtung registriert.")
+        return redirect("partners:partner_create", network=network.slug)
+    try:
+        membership_join(
+            network=network,
+            partner=partner,
+            actor=request.user,
+            state=form.cleaned_data["membership_state"],
+            since=form.cleaned_data["member_since"],
+        )
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(
+            request,
+            f"„{partner.name}“ ist jetzt auch Mitglied in diesem Netzwerk. "
+            "Das Profil ist dasselbe wie in den anderen Netzwerken der Einrichtung.",
+        )
+    if Membership.objects.filter(network=network, partner=partner).exists():
+        return redirect("partners:partner_detail", network=network.slug, pk=partner.pk)
+    return redirect("partners:partner_create", network=network.slug)
 
 
 class PartnerUpdateView(NetworkMixin, PartnerFormMixin, View):

@@ -31,13 +31,22 @@ class Perm(StrEnum):
     MANAGE_PARTNERS = "manage_partners"  # partner register: create, edit, review, import, export
     EDIT_OWN_PARTNER = "edit_own_partner"  # a partner contact keeps its own Einrichtungsprofil
     VIEW_AUDIT = "view_audit"  # the network's audit log
+    MANAGE_MEETINGS = "manage_meetings"  # bodies, members, year plan, meetings, agenda, invitations (coordination)
+    WRITE_PROTOCOL = "write_protocol"  # attendance, protocol, send for comments, approve (Jugendamt, seed Duisburg)
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.COORDINATOR: frozenset(
-        {Perm.VIEW_NETWORK, Perm.MANAGE_NETWORK, Perm.VIEW_PARTNERS, Perm.MANAGE_PARTNERS, Perm.VIEW_AUDIT}
+        {
+            Perm.VIEW_NETWORK,
+            Perm.MANAGE_NETWORK,
+            Perm.VIEW_PARTNERS,
+            Perm.MANAGE_PARTNERS,
+            Perm.VIEW_AUDIT,
+            Perm.MANAGE_MEETINGS,
+        }
     ),
-    Role.JUGENDAMT: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PARTNERS, Perm.VIEW_AUDIT}),
+    Role.JUGENDAMT: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PARTNERS, Perm.VIEW_AUDIT, Perm.WRITE_PROTOCOL}),
     Role.PARTNER: frozenset({Perm.VIEW_NETWORK, Perm.EDIT_OWN_PARTNER}),
 }
 ADMIN_LABEL = "Systemadministration"

@@ -30,6 +30,7 @@ ACTION_LABELS: dict[str, str] = {
     "partner.archive": "Einrichtung archiviert",
     "partner.restore": "Einrichtung wiederhergestellt",
     "partner.import": "Einrichtungen importiert",
+    "membership.join": "vorhandene Einrichtung aufgenommen",
     "contact.export": "Daten einer Person exportiert",
     "contact.anonymise": "Ansprechperson anonymisiert",
     "template.create": "Vereinbarungsvorlage angelegt",
@@ -83,6 +84,8 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
 def _display(value: Any, field: models.Field | None = None) -> str:
     if value is None:
         return ""
+    if isinstance(value, list | tuple):  # an ArrayField: its items as their labels
+        return ", ".join(_display(item, getattr(field, "base_field", None)) for item in value) or "nichts"
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -26,6 +26,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("Meine Einrichtung", "partners:own_partner", Perm.EDIT_OWN_PARTNER, "partners:partner_"),
     NavItem("Vereinbarungen", "agreements:agreement_list", Perm.VIEW_PARTNERS, "agreements:"),
     NavItem("Meine Vereinbarung", "agreements:own_agreements", Perm.EDIT_OWN_PARTNER, "agreements:own_"),
+    NavItem("Ziele", "goals:goal_overview", Perm.VIEW_NETWORK, "goals:"),  # with tabs for key figures inside
+    NavItem("Sitzungen", "meetings:meeting_list", Perm.VIEW_NETWORK, "meetings:"),
     NavItem("Netzwerk", "partners:network_detail", Perm.VIEW_NETWORK, "partners:network_"),
     NavItem("Änderungen", "audit_log", Perm.VIEW_AUDIT, "audit_log"),
 ]

@@ -6,6 +6,8 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from agreements import views as agreement_views
+from meetings.views import public as meeting_public_views
+from partners import views as partner_views
 from praevnet import views
 
 admin.site.site_header = "praevnet – Systemadministration"
@@ -53,7 +55,9 @@ urlpatterns = [
     path("n/<slug:network>/", include("meetings.urls")),
     path("n/<slug:network>/", include("goals.urls")),
     path("vereinbarung/unterzeichnen/<str:token>/", agreement_views.agreement_sign, name="agreement_sign"),
+    path("sitzung/antwort/<str:token>/", meeting_public_views.meeting_reply_link, name="meeting_reply_link"),
     path("n/<slug:network>/aenderungen/", views.AuditLogView.as_view(), name="audit_log"),
+    path("netzwerk/<slug:slug>/", partner_views.network_public, name="network_public"),
     path("impressum/", views.legal_page, {"key": "impressum"}, name="impressum"),
     path("datenschutz/", views.legal_page, {"key": "datenschutz"}, name="datenschutz"),
     path("barrierefreiheit/", views.legal_page, {"key": "barrierefreiheit"}, name="barrierefreiheit"),

@@ -18,6 +18,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tables2 import SingleTableMixin
 
+from goals import selectors as goal_selectors
+from meetings.dashboard import meeting_dashboard
 from partners.models import Membership, Network, Partner
 from partners.tables import MembershipTable
 from praevnet import access
@@ -62,9 +64,11 @@ def dashboard(request, network: Network):
         .count(),
         "team": team,
         "may_manage": access.has_perm(request.user, Perm.MANAGE_NETWORK, network),
+        **meeting_dashboard(request.user, network),
     }
     if role is not None and role.role == NetworkRole.Role.PARTNER:
         context["partner"] = role.partner
+        context["goals_partner"] = goal_selectors.dashboard_partner(network, role.partner)
         context["own_membership"] = next((m for m in memberships if m.partner_id == role.partner_id), None)
         context["other_members"] = [
             m.partner for m in memberships if m.state == Membership.State.ACTIVE and m.partner_id != role.partner_id
@@ -72,6 +76,7 @@ def dashboard(request, network: Network):
         template = "praevnet/dashboard_partner.html"
     else:
         context["table"] = MembershipTable(memberships, request=request, network=network)
+        context["goals_staff"] = goal_selectors.dashboard_staff(network)
         template = "praevnet/dashboard_staff.html"
     return render(request, template, context)
 

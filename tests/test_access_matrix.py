@@ -93,6 +93,7 @@ MATRIX: list[Route] = [
     route("partners:network_logo", network_page(MEMBERS)),
     route("partners:partner_list", network_page(["coordinator", "jugendamt"])),
     route("partners:partner_create", network_page(["coordinator"], post=200)),
+    route("partners:partner_join", network_page(["coordinator"], get=405, post=302)),
     route("partners:partner_import", network_page(["coordinator"], post=200)),
     route("partners:partner_import_preview", network_page(["coordinator"], get=302, post=302)),
     route("partners:partner_export", network_page(["coordinator"], post=405), fmt="csv"),

@@ -166,3 +166,77 @@ def test_a_real_image_of_another_kind_is_refused_with_the_allowed_kinds(login, w
     upload = SimpleUploadedFile("logo.gif", buffer.getvalue(), content_type="image/gif")
     response = login(world.coordinator).post(edit(world), {**VALID, "logo": upload})
     assert "Bitte eine PNG oder JPEG-Datei hochladen" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The network profile (as the Dortmund profile shows it) and its public page
+# ---------------------------------------------------------------------------------------------------------------------
+
+PROFILE = {
+    **VALID,
+    "inhabitants": "612065",
+    "children_under_18": "104465",
+    "fields_of_action": "Babylotsen\nFamiliengrundschulzentren\n",
+    "quote": "Auf den Anfang kommt es an.",
+    "quote_author": "Dezernat für Jugend",
+    "coordination_contact": "Koordinierungsstelle, Rathaus",
+    "public_profile": "on",
+    "public_sections": ["eckdaten", "handlungsfelder"],
+}
+
+
+def public_url(world):
+    return reverse("network_public", kwargs={"slug": world.network.slug})
+
+
+def test_the_coordinator_keeps_the_profile_and_it_shows_on_the_network_page(login, world):
+    client = login(world.coordinator)
+    assert client.post(edit(world), PROFILE).status_code == 302
+    world.network.refresh_from_db()
+    assert (world.network.inhabitants, world.network.children_under_18) == (612065, 104465)
+    assert world.network.fields_of_action_list == ["Babylotsen", "Familiengrundschulzentren"]
+    assert world.network.public_sections == ["eckdaten", "handlungsfelder"]
+    html = client.get(detail(world)).content.decode()
+    assert "612.065" in html and "104.465" in html and "Familiengrundschulzentren" in html
+    assert "Auf den Anfang kommt es an." in html and public_url(world) in html
+    entry = AuditEntry.objects.get(action="network.update")
+    assert entry.data["Kinder unter 18"] == ["", "104465"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("inhabitants", "-3", "größer oder gleich 0"),
+        ("inhabitants", "612.065", "ganze Zahl ohne Punkte"),
+        ("children_under_18", "99999999999", "kleiner oder gleich"),
+        ("public_sections", ["geheim"], "gültige Auswahl"),
+    ],
+)
+def test_bad_profile_input_gets_a_german_error_and_nothing_is_saved(login, world, field, value, message):
+    response = login(world.coordinator).post(edit(world), {**PROFILE, field: value})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    world.network.refresh_from_db()
+    assert world.network.inhabitants is None and world.network.public_profile is False
+    assert not AuditEntry.objects.filter(action__startswith="network.").exists()
+
+
+def test_the_public_page_shows_only_what_the_coordination_ticked_and_sets_no_cookie(login, world, client):
+    login(world.coordinator).post(edit(world), {**PROFILE, "leitbild": "Geheimes Leitbild"})
+    client.logout()
+    response = client.get(public_url(world))
+    assert response.status_code == 200
+    assert response.cookies == {} and "Set-Cookie" not in response
+    html = response.content.decode()
+    assert "612.065" in html and "Babylotsen" in html  # ticked: Eckdaten, Handlungsfelder
+    assert "Geheimes Leitbild" not in html and "Auf den Anfang kommt es an." not in html
+    assert "Koordinierungsstelle" not in html and "netzwerk@musterstadt.example" not in html
+    assert "csrfmiddlewaretoken" not in html and "Abmelden" not in html
+
+
+def test_unticking_the_public_profile_takes_the_page_down(login, world, client):
+    login(world.coordinator).post(edit(world), PROFILE)
+    assert client.get(public_url(world)).status_code == 200
+    login(world.coordinator).post(edit(world), {**PROFILE, "public_profile": ""})
+    client.logout()
+    assert client.get(public_url(world)).status_code == 404

@@ -78,7 +78,7 @@ def test_a_foreign_network_is_a_404(login, world):
 def test_dashboard_query_count_does_not_grow_with_members(login, world, django_assert_max_num_queries):
     client = login(world.coordinator)
     client.get(dashboard_url(world.network))
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(25) as few:  # register, meetings and goals cards: a fixed number each
         client.get(dashboard_url(world.network))
     for _ in range(30):
         MembershipFactory(network=world.network)
