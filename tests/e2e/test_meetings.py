@@ -50,8 +50,6 @@ def log_out(page) -> None:
 
 def test_a_whole_quarter_of_the_lenkungskreis(page, browser, live_server, world, axe_check, settings, monkeypatch):
     settings.TWO_FACTOR_REQUIRED = False
-    # With every app's entries the main navigation needs more than 1280 px (reported to the lead; base.html is shared).
-    page.set_viewport_size({"width": 1440, "height": 900})
     settings.SITE_URL = live_server.url
     world.network.contact_email = "netzwerk@musterstadt.example"
     world.network.save()
