@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from agreements.models import Agreement, AgreementTemplate, Signature, SigningInvitation, TemplateSignatory
+from agreements.models import Agreement, AgreementTemplate, Reminder, Signature, SigningInvitation, TemplateSignatory
 
 
 class TemplateSignatoryInline(admin.TabularInline):
@@ -70,4 +70,19 @@ class AgreementAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """Read-only log of the reminder e-mails sent by `agreements_remind`."""
+
+    list_display = ["sent_at", "kind", "due", "agreement", "recipients"]
+    list_filter = ["network", "kind"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

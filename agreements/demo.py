@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -179,9 +178,7 @@ def _agreement(network, partner, template, *, state: str, index: int, coordinato
         user=jugendamt,
     )
     agreement.status = Agreement.Status.IN_FORCE
-    pdf = services.render_agreement_pdf(agreement)
-    agreement.pdf.save(services.pdf_filename(agreement), ContentFile(pdf), save=False)
-    agreement.pdf_sha256 = sha256_hex(pdf)
+    services.store_agreement_pdf(agreement, services.render_agreement_pdf(agreement))
     agreement.save()
     return agreement
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from agreements.models import MAX_DRAWN_SIGNATURE_LENGTH, AgreementTemplate
+from agreements.models import AgreementTemplate
 from agreements.services import AUTHORISED_TEXT, CONSENT_TEXT, MAX_SCAN_BYTES
 
 
@@ -65,7 +65,12 @@ class InviteForm(forms.Form):
 
 
 class InviteAllForm(forms.Form):
-    template = forms.ModelChoiceField(label="Fassung", queryset=AgreementTemplate.objects.none(), empty_label=None)
+    template = forms.ModelChoiceField(
+        label="Fassung",
+        queryset=AgreementTemplate.objects.none(),
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +90,8 @@ class SignForm(forms.Form):
         label=CONSENT_TEXT,
         error_messages={"required": "Bitte bestätigen Sie, dass Sie den Text gelesen haben und unterzeichnen."},
     )
-    drawn_signature = forms.CharField(required=False, widget=forms.HiddenInput, max_length=MAX_DRAWN_SIGNATURE_LENGTH)
+    # Size and content are checked by services.validate_drawn_signature (German message, real PNG).
+    drawn_signature = forms.CharField(required=False, widget=forms.HiddenInput, strip=True)
     text_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 

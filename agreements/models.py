@@ -165,9 +165,14 @@ class Agreement(models.Model):
         ENDED = "beendet", _("beendet")
         DECLINED = "abgelehnt", _("abgelehnt")
         EXPIRED = "abgelaufen", _("Einladung abgelaufen")
+        SUPERSEDED = "abgeloest", _("abgelöst durch neue Fassung")
 
-    #: At most one agreement per partner and network may be in one of these states.
+    #: Open or valid: an invitation under way, or an agreement that binds the partner.
     OPEN_STATES = ("eingeladen", "unterzeichnet", "in_kraft", "gekuendigt")
+    #: Not yet in force: invited or signed by the partner only. At most one per partner and network.
+    PENDING_STATES = ("eingeladen", "unterzeichnet")
+    #: Binding: in force, or terminated but not yet ended. At most one per partner and network.
+    VALID_STATES = ("in_kraft", "gekuendigt")
 
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("Kooperationspartner")
@@ -190,6 +195,16 @@ class Agreement(models.Model):
     terminated_on = models.DateField(_("Kündigung zugegangen am"), null=True, blank=True)
     ends_on = models.DateField(_("endet mit Ablauf des"), null=True, blank=True)
     termination_reason = models.TextField(_("Kündigungsgrund"), blank=True)
+    # A new version re-signed by a partner that already has a valid agreement: once countersigned, the old agreement
+    # is "abgelöst" (superseded) and ends on that day; its text, signatures and PDF stay as they are.
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("löst ab"),
+    )
     created = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
 
@@ -200,13 +215,28 @@ class Agreement(models.Model):
         verbose_name_plural = _("Kooperationsvereinbarungen")
         ordering = ["network__name", "partner__name", "-created"]
         constraints = [
+            # One valid agreement and at most one invitation under way per partner and network; both at once only
+            # when the invitation is to re-sign a new version (supersedes the valid one; checked in services).
             models.UniqueConstraint(
                 fields=["partner", "network"],
-                condition=Q(status__in=["eingeladen", "unterzeichnet", "in_kraft", "gekuendigt"]),
-                name="agreement_one_open_per_partner_network",
+                condition=Q(status__in=["in_kraft", "gekuendigt"]),
+                name="agreement_one_valid_per_partner_network",
                 violation_error_message=_(
-                    "Für diese Einrichtung gibt es in diesem Netzwerk schon eine offene oder gültige Vereinbarung."
+                    "Für diese Einrichtung gibt es in diesem Netzwerk schon eine gültige Vereinbarung."
                 ),
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "network"],
+                condition=Q(status__in=["eingeladen", "unterzeichnet"]),
+                name="agreement_one_pending_per_partner_network",
+                violation_error_message=_(
+                    "Für diese Einrichtung läuft in diesem Netzwerk schon eine Einladung zur Unterzeichnung."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["supersedes"],
+                condition=Q(status__in=["eingeladen", "unterzeichnet", "in_kraft", "gekuendigt"]),
+                name="agreement_one_open_successor",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["eingeladen", "abgelehnt", "abgelaufen"]) | Q(effective_from__isnull=False),
@@ -237,6 +267,14 @@ class Agreement(models.Model):
         if self.effective_from is None:
             return None
         return terms_engine.term_end(self.template.terms(), effective_from=self.effective_from)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING_STATES
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status in self.VALID_STATES
 
 
 class Signature(models.Model):
@@ -327,3 +365,35 @@ class SigningInvitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class Reminder(models.Model):
+    """One reminder e-mail about one thing (a deadline of one agreement, one expiring link); `key` says which.
+
+    The daily command `agreements_remind` never sends a reminder whose key is already recorded as sent.
+    """
+
+    class Kind(models.TextChoices):
+        NOTICE = "kuendigungsfrist", _("Kündigungsfrist")
+        RENEWAL = "verlaengerung", _("Verlängerung")
+        TERM_END = "laufzeitende", _("Ende der Laufzeit")
+        ENDING = "ende", _("Ende nach Kündigung")
+        INVITATION = "einladung", _("Einladung läuft ab")
+
+    key = models.CharField(_("Schlüssel"), max_length=120, unique=True)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+", verbose_name=_("Netzwerk"))
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("Vereinbarung")
+    )
+    due = models.DateField(_("fällig am"))
+    recipients = models.TextField(_("Empfänger"), blank=True)
+    sent_at = models.DateTimeField(_("gesendet am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Erinnerung")
+        verbose_name_plural = _("Erinnerungen")
+        ordering = ["-sent_at", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due:%d.%m.%Y} ({self.agreement_id})"

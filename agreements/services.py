@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 import hashlib
+import logging
 import secrets
+import zlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +35,8 @@ from praevnet.audit import log_action
 from praevnet.emails import send_email
 from praevnet.files import validate_upload
 from praevnet.models import NetworkRole
+
+logger = logging.getLogger("praevnet.agreements")
 
 CONSENT_TEXT = (
     "Ich habe den Text der Kooperationsvereinbarung vollständig gelesen und unterzeichne sie mit meinem "
@@ -204,11 +210,36 @@ def _revoke_invitations(agreement: Agreement, now) -> None:
     agreement.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
 
 
+def _lapse(agreement: Agreement, now, *, actor, reason: str) -> None:
+    """An invitation under way that nobody will complete any more: its links are withdrawn, it counts as lapsed."""
+    _revoke_invitations(agreement, now)
+    agreement.status = Agreement.Status.EXPIRED
+    agreement.save(update_fields=["status", "updated"])
+    log_action(actor=actor, action="agreement.lapse", network=agreement.network, obj=agreement, data={"Grund": reason})
+
+
+def current_agreements(partner: Partner, network: Network) -> tuple[Agreement | None, Agreement | None]:
+    """The partner's valid agreement (in force or terminated, not yet ended) and its invitation under way, if any."""
+    valid = pending = None
+    for agreement in (
+        Agreement.objects.open_or_in_force().filter(partner=partner, network=network).select_related("template")
+    ):
+        if agreement.is_valid:
+            valid = agreement
+        else:
+            pending = agreement
+    return valid, pending
+
+
 @transaction.atomic
 def agreement_invite(
     *, network: Network, partner: Partner, template: AgreementTemplate, email: str, actor
 ) -> tuple[Agreement, str]:
-    """Invite a partner by e-mail to sign `template`; returns the agreement and the raw one-time token."""
+    """Invite a partner by e-mail to sign `template`; returns the agreement and the raw one-time token.
+
+    A partner whose agreement in force is on an older version (earlier Stand) is invited to re-sign: the new agreement
+    supersedes the old one, which stays in force until the Jugendamt countersigns the new one.
+    """
     email = (email or "").strip()
     try:
         validate_email(email)
@@ -218,22 +249,35 @@ def agreement_invite(
     _check_member(network, partner)
     Partner.objects.select_for_update().get(pk=partner.pk)  # one invitation at a time per partner
     now = timezone.now()
-    agreement = Agreement.objects.open_or_in_force().filter(partner=partner, network=network).first()
-    if agreement is not None and agreement.status != Agreement.Status.INVITED:
+    valid, pending = current_agreements(partner, network)
+    if pending is not None and pending.status != Agreement.Status.INVITED:
         raise AgreementError(
-            f"„{partner.name}“ hat bereits eine Vereinbarung mit dem Status „{agreement.get_status_display()}“."
+            f"„{partner.name}“ hat bereits eine Vereinbarung mit dem Status „{pending.get_status_display()}“."
         )
-    if agreement is not None and agreement.template_id != template.pk:
-        # An invitation to an older version that nobody signed: it lapses in favour of the new version.
-        _revoke_invitations(agreement, now)
-        agreement.status = Agreement.Status.EXPIRED
-        agreement.save(update_fields=["status", "updated"])
-        agreement = None
-    if agreement is None:
-        agreement = Agreement(partner=partner, network=network, template=template)
+    supersedes = None
+    if valid is not None:
+        if valid.status != Agreement.Status.IN_FORCE:
+            raise AgreementError(
+                f"„{partner.name}“ hat bereits eine Vereinbarung mit dem Status „{valid.get_status_display()}“."
+            )
+        if valid.template_id == template.pk or valid.template.version_date >= template.version_date:
+            raise AgreementError(
+                f"„{partner.name}“ hat bereits eine Vereinbarung in Kraft, auf der Fassung „{valid.template}“. Neu "
+                "unterzeichnen lässt sich nur eine neuere Fassung."
+            )
+        supersedes = valid
+    if pending is not None and (
+        pending.template_id != template.pk or pending.supersedes_id != getattr(supersedes, "pk", None)
+    ):
+        # An invitation to another version that nobody signed: it lapses in favour of this one.
+        _lapse(pending, now, actor=actor, reason=f"Neue Einladung zur Fassung „{template}“")
+        pending = None
+    if pending is None:
+        agreement = Agreement(partner=partner, network=network, template=template, supersedes=supersedes)
         agreement.full_clean()
         agreement.save()
     else:
+        agreement = pending
         _revoke_invitations(agreement, now)
     token = secrets.token_urlsafe(32)
     invitation = SigningInvitation(
@@ -251,13 +295,18 @@ def agreement_invite(
         action="agreement.invite",
         network=network,
         obj=agreement,
-        data={"E-Mail": email, "Fassung": str(template)},
+        data={
+            "E-Mail": email,
+            "Fassung": str(template),
+            **({"löst ab": f"Vereinbarung Nr. {supersedes.pk} ({supersedes.template})"} if supersedes else {}),
+        },
     )
     context = {
         "agreement": agreement,
         "network": network,
         "partner": partner,
         "template": template,
+        "supersedes": supersedes,
         "url": signing_url(token),
         "expires_at": invitation.expires_at,
     }
@@ -291,6 +340,58 @@ def agreement_invite_all(*, network: Network, template: AgreementTemplate, actor
         agreement_invite(network=network, partner=partner, template=template, email=address, actor=actor)
         invited.append(partner)
     return {"invited": invited, "skipped": skipped}
+
+
+def outdated_agreements(*, network: Network, template: AgreementTemplate):
+    """Agreements in force on a version older (earlier Stand) than `template`: who should re-sign it."""
+    return (
+        Agreement.objects.filter(
+            network=network, status=Agreement.Status.IN_FORCE, template__version_date__lt=template.version_date
+        )
+        .exclude(template=template)
+        .select_related("partner", "template")
+        .order_by("partner__name")
+    )
+
+
+def _signer_address(agreement: Agreement) -> str:
+    """Who signed last time (the address of the used link), else the institution's first contact address."""
+    used = agreement.invitations.filter(used_at__isnull=False).order_by("-used_at").first()
+    return used.email if used else invitation_address(agreement.partner)
+
+
+@transaction.atomic
+def agreement_reinvite_older_versions(*, network: Network, template: AgreementTemplate, actor) -> dict:
+    """Invite every partner whose agreement in force is on an older version to re-sign `template`.
+
+    Says who was invited, who already has an invitation to this version, and who was skipped (no address, no longer
+    an active member). Each invitation is an ordinary one-time link; see agreement_invite for what happens on signing.
+    """
+    _check_template(network, template)
+    invited, already, skipped = [], [], []
+    for old in outdated_agreements(network=network, template=template):
+        partner = old.partner
+        if old.successors.filter(status__in=Agreement.PENDING_STATES, template=template).exists():
+            already.append(partner)
+            continue
+        address = _signer_address(old)
+        if not address:
+            skipped.append(partner)
+            continue
+        try:
+            agreement_invite(network=network, partner=partner, template=template, email=address, actor=actor)
+        except AgreementError:
+            skipped.append(partner)
+            continue
+        invited.append(partner)
+    log_action(
+        actor=actor,
+        action="template.reinvite",
+        network=network,
+        obj=template,
+        data={"eingeladen": len(invited), "schon eingeladen": len(already), "übersprungen": len(skipped)},
+    )
+    return {"invited": invited, "already": already, "skipped": skipped}
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -356,14 +457,65 @@ def validate_signer(*, name: str, function: str, place: str) -> dict:
     return values
 
 
+PNG_PREFIX = "data:image/png;base64,"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: Largest drawing accepted, in pixels (the pad is at most about 1400 × 320 on a high-resolution screen).
+MAX_DRAWN_SIGNATURE_PIXELS = (3000, 1200)
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a well-formed PNG; ValueError unless every chunk is intact (CRC) and it ends with IEND."""
+    if not data.startswith(PNG_SIGNATURE):
+        raise ValueError("no PNG signature")
+    position, size, seen_end, first = len(PNG_SIGNATURE), None, False, True
+    while position < len(data):
+        if position + 12 > len(data):
+            raise ValueError("truncated chunk")
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        crc = data[position + 8 + length : position + 12 + length]
+        if len(body) != length or len(crc) != 4 or zlib.crc32(kind + body).to_bytes(4, "big") != crc:
+            raise ValueError("damaged chunk")
+        if first:
+            if kind != b"IHDR" or length != 13:
+                raise ValueError("IHDR missing")
+            size = (int.from_bytes(body[0:4], "big"), int.from_bytes(body[4:8], "big"))
+            first = False
+        position += 12 + length
+        if kind == b"IEND":
+            seen_end = True
+            break
+    if not seen_end or position != len(data) or size is None or 0 in size:
+        raise ValueError("incomplete PNG")
+    return size
+
+
 def validate_drawn_signature(value: str | None) -> str:
+    """The drawn signature as a PNG data URL, or "" for none; ValidationError (German) for anything else."""
     value = (value or "").strip()
     if not value:
         return ""
-    if not value.startswith("data:image/png;base64,"):
-        raise ValidationError({"drawn_signature": "Die gezeichnete Unterschrift muss ein PNG-Bild sein."})
+
+    def refuse(message: str):
+        return ValidationError({"drawn_signature": message})
+
     if len(value) > MAX_DRAWN_SIGNATURE_LENGTH:
-        raise ValidationError({"drawn_signature": "Die gezeichnete Unterschrift ist zu groß."})
+        raise refuse(
+            "Die gezeichnete Unterschrift ist zu groß. Bitte löschen Sie sie und zeichnen Sie erneut, oder "
+            "unterzeichnen Sie ohne Zeichnung."
+        )
+    if not value.startswith(PNG_PREFIX):
+        raise refuse("Die gezeichnete Unterschrift muss ein PNG-Bild sein.")
+    try:
+        data = base64.b64decode(value.removeprefix(PNG_PREFIX), validate=True)
+        width, height = _png_size(data)
+    except (ValueError, binascii.Error):
+        raise refuse(
+            "Die gezeichnete Unterschrift ist kein gültiges PNG-Bild. Bitte löschen Sie sie und zeichnen Sie erneut."
+        ) from None
+    if width > MAX_DRAWN_SIGNATURE_PIXELS[0] or height > MAX_DRAWN_SIGNATURE_PIXELS[1]:
+        raise refuse("Die gezeichnete Unterschrift ist zu groß (Bildmaße).")
     return value
 
 
@@ -391,9 +543,12 @@ def agreement_sign(
         errors["authorised"] = "Bitte bestätigen Sie, dass Sie für die Einrichtung unterzeichnen dürfen."
     if not consent:
         errors["consent"] = "Bitte bestätigen Sie, dass Sie den Text gelesen haben und unterzeichnen."
+    try:
+        drawn = validate_drawn_signature(drawn_signature)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    drawn = validate_drawn_signature(drawn_signature)
     invitation = invitation_for_token(token, lock=True)
     agreement = (
         Agreement.objects.select_for_update()
@@ -451,6 +606,54 @@ def agreement_sign(
     return agreement
 
 
+def _supersede(agreement: Agreement, *, actor) -> None:
+    """The re-signed new version takes over: the old agreement is "abgelöst" and ends today, its PDF stays."""
+    old = Agreement.objects.select_for_update().get(pk=agreement.supersedes_id)
+    if old.status == Agreement.Status.TERMINATED:
+        raise AgreementError(
+            "Die bisherige Vereinbarung dieser Einrichtung ist gekündigt; die neue Fassung kann sie nicht ablösen."
+        )
+    if old.status != Agreement.Status.IN_FORCE:
+        return  # ended in the meantime: the new agreement simply starts
+    old.status = Agreement.Status.SUPERSEDED
+    old.ends_on = today()
+    old.full_clean()
+    old.save(update_fields=["status", "ends_on", "updated"])
+    log_action(
+        actor=actor,
+        action="agreement.supersede",
+        network=old.network,
+        obj=old,
+        data={
+            "abgelöst durch": f"Vereinbarung Nr. {agreement.pk} ({agreement.template})",
+            "letzter Tag": _date(old.ends_on),
+        },
+    )
+
+
+def store_agreement_pdf(agreement: Agreement, pdf: bytes) -> None:
+    """Give the agreement its archived PDF: name and hash now, the file itself once the transaction has committed.
+
+    Writing the file only on commit means a rolled-back countersignature leaves no orphan file behind. The name carries
+    a random suffix, so it is free when the file is written.
+    """
+    from django.utils.text import slugify
+
+    stem = slugify(pdf_filename(agreement).removesuffix(".pdf"))[:60]
+    field = agreement.pdf.field
+    name = field.generate_filename(agreement, f"{stem}-{secrets.token_hex(6)}.pdf")
+    agreement.pdf.name = name
+    agreement.pdf_sha256 = sha256_hex(pdf)
+    storage = field.storage
+
+    def write() -> None:
+        saved = storage.save(name, ContentFile(pdf))
+        if saved != name:  # pragma: no cover - only if the random name was taken meanwhile
+            Agreement.objects.filter(pk=agreement.pk).update(pdf=saved)
+
+    transaction.on_commit(write)
+
+
 def may_countersign(user, network: Network) -> bool:
     """The Jugendamt of the network countersigns (system administrators may stand in)."""
     if not user.is_authenticated:
@@ -490,10 +693,11 @@ def agreement_countersign(
     )
     signature.full_clean()
     signature.save()
+    if agreement.supersedes_id:
+        _supersede(agreement, actor=actor)
     agreement.status = Agreement.Status.IN_FORCE
     pdf = render_agreement_pdf(agreement)
-    agreement.pdf.save(pdf_filename(agreement), ContentFile(pdf), save=False)
-    agreement.pdf_sha256 = sha256_hex(pdf)
+    store_agreement_pdf(agreement, pdf)
     agreement.full_clean()
     agreement.save()
     log_action(
@@ -574,16 +778,15 @@ def agreement_record_paper(
     if errors:
         raise ValidationError(errors)
     Partner.objects.select_for_update().get(pk=partner.pk)
-    existing = Agreement.objects.open_or_in_force().filter(partner=partner, network=network).first()
+    valid, pending = current_agreements(partner, network)
     now = timezone.now()
-    if existing is not None and existing.status != Agreement.Status.INVITED:
-        raise AgreementError(
-            f"„{partner.name}“ hat bereits eine Vereinbarung mit dem Status „{existing.get_status_display()}“."
-        )
-    if existing is not None:  # the paper agreement replaces the open online invitation
-        _revoke_invitations(existing, now)
-        existing.status = Agreement.Status.EXPIRED
-        existing.save(update_fields=["status", "updated"])
+    for existing in (valid, pending):
+        if existing is not None and existing.status != Agreement.Status.INVITED:
+            raise AgreementError(
+                f"„{partner.name}“ hat bereits eine Vereinbarung mit dem Status „{existing.get_status_display()}“."
+            )
+    if pending is not None:  # the paper agreement replaces the open online invitation
+        _lapse(pending, now, actor=actor, reason="Papier-Vereinbarung erfasst")
     text = agreement_text(template=template, partner=partner, network=network)
     digest = sha256_hex(text)
     scan_file.seek(0)
@@ -742,9 +945,11 @@ def may_record_letter(user, network: Network) -> bool:
 def termination_preview(agreement: Agreement, notice_received: datetime.date) -> dict:
     """What a notice received on `notice_received` would mean: last day, its notice deadline and weekend warnings.
 
-    ValueError (German) when the engine refuses the date (before the start, after the automatic end).
-    Public holidays are not known here (no holiday calendar installed): the warning covers weekends only.
+    ValueError (German) when the engine refuses the date (before the start, after the automatic end). A day on a
+    weekend or a public holiday of the network's federal state is flagged, never moved (§ 193 BGB does not apply).
     """
+    from agreements.deadlines import warning_sentence
+
     terms = agreement.template.terms()
     ends_on = terms_engine.termination_date(
         terms, effective_from=agreement.effective_from, notice_received=notice_received
@@ -753,16 +958,19 @@ def termination_preview(agreement: Agreement, notice_received: datetime.date) ->
         deadline = terms_engine.notice_deadline(terms, effective_from=agreement.effective_from, end_date=ends_on)
     except ValueError:  # pragma: no cover - the end just computed is admissible and reachable
         deadline = None
-    warnings = []
-    for label, day in (
-        ("Der letzte Tag der Vereinbarung", ends_on),
-        ("Der letzte Tag, an dem die Kündigung für dieses Ende zugehen muss,", deadline),
-    ):
-        if day and terms_engine.falls_on_weekend_or_holiday(day, frozenset()):
-            warnings.append(
-                f"{label} ({_date(day)}) fällt auf ein Wochenende. Der Tag verschiebt sich dadurch nicht "
-                "(§ 193 BGB gilt nicht für Kündigungsfristen); planen Sie den Zugang rechtzeitig."
-            )
+    state = agreement.network.federal_state or None
+    warnings = [
+        sentence
+        for label, day, advice in (
+            ("Der letzte Tag der Vereinbarung", ends_on, ""),
+            (
+                "Der letzte Tag für den Zugang der Kündigung",
+                deadline,
+                "planen Sie den Versand so, dass sie schon am Werktag davor ankommt",
+            ),
+        )
+        if (sentence := warning_sentence(label, day, state, advice))
+    ]
     return {
         "notice_received": notice_received,
         "ends_on": ends_on,
@@ -838,6 +1046,11 @@ def agreement_terminate(
     agreement.termination_reason = reason
     agreement.full_clean()
     agreement.save()
+    for successor in Agreement.objects.select_for_update().filter(
+        supersedes=agreement, status__in=Agreement.PENDING_STATES
+    ):
+        # Re-signing a new version makes no sense once the institution leaves: the invitation lapses.
+        _lapse(successor, timezone.now(), actor=actor, reason="Die bisherige Vereinbarung wurde gekündigt.")
     membership = Membership.objects.select_for_update().filter(network=network, partner=agreement.partner).first()
     if membership is not None and membership.state != Membership.State.ENDED:
         membership.until = ends_on
@@ -916,3 +1129,110 @@ def agreements_close_ended(*, on: datetime.date | None = None) -> list[Agreement
             )
             closed.append(agreement)
     return closed
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Reminders (daily command agreements_remind)
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _coordination_emails(network: Network) -> list[str]:
+    return sorted({*_network_staff_emails(network, NetworkRole.Role.COORDINATOR), network.contact_email} - {""})
+
+
+def agreements_remind(*, now: datetime.datetime | None = None) -> dict:
+    """Send the reminders that are due, each thing at most once (recorded in Reminder), and say what was sent.
+
+    - To the coordination of each network, one e-mail listing the deadlines of the next REMIND_DAYS days that it was
+      not yet reminded of (notice deadlines of agreements with a term, renewals, ends of terms, ends after notice).
+    - To the address of each unused signing link that expires within INVITATION_REMIND_DAYS days.
+
+    Here the e-mail is the point, so it is sent inside the transaction that records it: if sending fails, nothing is
+    recorded and the next run tries again; if it succeeds, the record is committed and it is never sent twice.
+    """
+    from agreements import deadlines
+    from agreements.models import Reminder
+
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    sent = {"deadlines": 0, "invitations": 0, "failed": []}
+    networks = Network.objects.filter(
+        pk__in=Agreement.objects.filter(status__in=Agreement.VALID_STATES).values("network_id")
+    ).order_by("name")
+    for network in networks:
+        items = [
+            d
+            for d in deadlines.network_deadlines(network, today=day, days=deadlines.REMIND_DAYS)
+            if d.remind and not Reminder.objects.filter(key=d.key).exists()
+        ]
+        recipients = _coordination_emails(network)
+        if not items or not recipients:
+            continue
+        try:
+            with transaction.atomic():
+                Reminder.objects.bulk_create(
+                    Reminder(
+                        key=d.key,
+                        kind=d.kind,
+                        network=network,
+                        agreement=d.agreement,
+                        due=d.day,
+                        recipients=", ".join(recipients),
+                        sent_at=now,
+                    )
+                    for d in items
+                )
+                send_email(
+                    "agreement_reminder_deadlines",
+                    to=recipients,
+                    context={"network": network, "items": items, "today": day, "days": deadlines.REMIND_DAYS},
+                )
+        except Exception as error:  # one network's failure must not stop the others
+            logger.exception("Erinnerung an die Netzwerkkoordination %s nicht verschickt", network.slug)
+            sent["failed"].append(f"{network.name}: {error}")
+            continue
+        sent["deadlines"] += 1
+    invitations = (
+        SigningInvitation.objects.filter(
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=deadlines.INVITATION_REMIND_DAYS),
+            agreement__status=Agreement.Status.INVITED,
+        )
+        .select_related("agreement__network", "agreement__partner", "agreement__template")
+        .order_by("expires_at")
+    )
+    for invitation in invitations:
+        key = f"{Reminder.Kind.INVITATION}:{invitation.pk}"
+        if Reminder.objects.filter(key=key).exists():
+            continue
+        agreement = invitation.agreement
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(
+                    key=key,
+                    kind=Reminder.Kind.INVITATION,
+                    network=agreement.network,
+                    agreement=agreement,
+                    due=timezone.localdate(invitation.expires_at),
+                    recipients=invitation.email,
+                    sent_at=now,
+                )
+                send_email(
+                    "agreement_reminder_invitation",
+                    to=[invitation.email],
+                    context={
+                        "agreement": agreement,
+                        "network": agreement.network,
+                        "partner": agreement.partner,
+                        "template": agreement.template,
+                        "invitation": invitation,
+                    },
+                )
+        except Exception as error:  # likewise for one address
+            logger.exception("Erinnerung zur Einladung %s nicht verschickt", invitation.pk)
+            sent["failed"].append(f"{invitation.email}: {error}")
+            continue
+        sent["invitations"] += 1
+    return sent

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +23,7 @@ from agreements.forms import (
     TerminationPreviewForm,
     VerifyForm,
 )
-from agreements.models import Agreement, AgreementTemplate, Signature, sha256_hex
+from agreements.models import Agreement, AgreementTemplate, Signature, SigningInvitation, sha256_hex
 from partners.models import Network
 from praevnet import access
 from praevnet.access import Perm, method_checked, network_view, only
@@ -90,7 +92,14 @@ def get_agreement_or_404(user, network: Network, pk: int) -> Agreement:
 @network_view(Perm.VIEW_PARTNERS)
 def template_list(request, network: Network):
     only(request, "GET")
-    templates = AgreementTemplate.objects.filter(network=network).prefetch_related("signatories")
+    templates = (
+        AgreementTemplate.objects.filter(network=network)
+        .prefetch_related("signatories")
+        .annotate(
+            valid_count=Count("agreements", filter=Q(agreements__status__in=Agreement.VALID_STATES)),
+            pending_count=Count("agreements", filter=Q(agreements__status__in=Agreement.PENDING_STATES)),
+        )
+    )
     return render(
         request,
         "agreements/template_list.html",
@@ -107,6 +116,23 @@ def template_list(request, network: Network):
 def template_detail(request, network: Network, pk: int):
     template = get_template_or_404(network, pk)
     only(request, "GET")
+    agreements = (
+        template.agreements.exclude(status__in=[Agreement.Status.EXPIRED, Agreement.Status.DECLINED])
+        .select_related("partner", "supersedes__template")
+        .prefetch_related(
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.filter(side=Signature.Side.PARTNER).order_by("signed_at"),
+            )
+        )
+        .order_by("partner__name", "-created")
+    )
+    outdated = list(services.outdated_agreements(network=network, template=template)) if template.is_published else []
+    pending_successors = set(
+        Agreement.objects.filter(
+            supersedes__in=[a.pk for a in outdated], template=template, status__in=Agreement.PENDING_STATES
+        ).values_list("supersedes_id", flat=True)
+    )
     return render(
         request,
         "agreements/template_detail.html",
@@ -115,10 +141,44 @@ def template_detail(request, network: Network, pk: int):
             "template": template,
             "body_html": render_markdown(template.body),
             "may_manage": access.has_perm(request.user, Perm.MANAGE_PARTNERS, network),
-            "invite_all_form": InviteAllForm(network=network, initial={"template": template}),
-            "agreement_count": template.agreements.count(),
+            "agreements": agreements,
+            "agreement_count": len(agreements),
+            "outdated": outdated,
+            "outdated_to_invite": [a for a in outdated if a.pk not in pending_successors],
+            "pending_successors": pending_successors,
         },
     )
+
+
+@method_checked
+@network_view(Perm.MANAGE_PARTNERS)
+def template_reinvite(request, network: Network, pk: int):
+    """ "Alle mit älterer Fassung neu einladen": every partner in force on an older version re-signs this one."""
+    template = get_template_or_404(network, pk)
+    only(request, "POST")
+    try:
+        result = services.agreement_reinvite_older_versions(network=network, template=template, actor=request.user)
+    except services.AgreementError as error:
+        messages.error(request, str(error))
+    else:
+        invited, already, skipped = result["invited"], result["already"], result["skipped"]
+        if invited:
+            messages.success(
+                request,
+                f"{len(invited)} Einrichtung(en) zur neuen Fassung eingeladen. Ihre bisherige Vereinbarung gilt, bis das "
+                "Jugendamt die neue gegenzeichnet.",
+            )
+        else:
+            messages.info(request, "Niemand war neu einzuladen.")
+        if already:
+            messages.info(request, "Schon zu dieser Fassung eingeladen: " + ", ".join(p.name for p in already))
+        if skipped:
+            messages.warning(
+                request,
+                "Nicht eingeladen (keine E-Mail-Adresse oder kein aktives Mitglied): "
+                + ", ".join(p.name for p in skipped),
+            )
+    return redirect("agreements:template_detail", network=network.slug, pk=template.pk)
 
 
 @method_checked
@@ -201,6 +261,36 @@ def agreement_list(request, network: Network):
             "agreements": agreements,
             "may_manage": access.has_perm(request.user, Perm.MANAGE_PARTNERS, network),
             "invite_all_form": InviteAllForm(network=network),
+            "newest": AgreementTemplate.objects.filter(network=network, state=AgreementTemplate.State.PUBLISHED)
+            .order_by("-version_date")
+            .first(),
+        },
+    )
+
+
+@method_checked
+@network_view(Perm.VIEW_PARTNERS)
+def deadlines(request, network: Network):
+    """ "Fristen": deadlines, renewals and ends of the next 90 days, open invitations, links about to expire."""
+    from agreements import deadlines as deadlines_module
+
+    only(request, "GET")
+    today = services.today()
+    return render(
+        request,
+        "agreements/deadlines.html",
+        {
+            "network": network,
+            "today": today,
+            "horizon": deadlines_module.HORIZON_DAYS,
+            "until": today + timedelta(days=deadlines_module.HORIZON_DAYS),
+            "valid_days": SigningInvitation.VALID_DAYS,
+            "remind_days": deadlines_module.INVITATION_REMIND_DAYS,
+            "deadlines": deadlines_module.network_deadlines(network, today=today),
+            "invitations": deadlines_module.open_invitations(network),
+            "awaiting": deadlines_module.awaiting_countersignature(network),
+            "may_manage": access.has_perm(request.user, Perm.MANAGE_PARTNERS, network),
+            "may_countersign": services.may_countersign(request.user, network),
         },
     )
 
@@ -247,6 +337,7 @@ def agreement_detail(request, network: Network, pk: int):
             "may_countersign": services.may_countersign(request.user, network)
             and agreement.status == Agreement.Status.SIGNED,
             "may_terminate": agreement.is_in_force and services.may_terminate(request.user, agreement),
+            "successor": agreement.successors.exclude(status=Agreement.Status.EXPIRED).order_by("-created").first(),
         },
     )
 

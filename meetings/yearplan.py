@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 from functools import cache
 
-import holidays
+from praevnet.calendar import holiday_name
 
 #: Months whose second <weekday> is a meeting, per rhythm (partners.models.Network.Rhythm values).
 RHYTHM_MONTHS: dict[str, tuple[int, ...]] = {
@@ -33,15 +33,6 @@ class PlannedDate:
 
 
 @cache
-def _holidays(state: str, year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("DE", subdiv=state, years=[year, year + 1], language="de")
-
-
-def holiday_name(day: datetime.date, state: str) -> str | None:
-    """The German name of the public holiday on `day` in `state` (e.g. "NW"), None on a working day."""
-    return _holidays(state, day.year).get(day)
-
-
 def nth_weekday(year: int, month: int, weekday: int, n: int = 2) -> datetime.date:
     first = datetime.date(year, month, 1)
     offset = (weekday - first.weekday()) % 7

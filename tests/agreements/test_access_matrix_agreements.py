@@ -25,9 +25,11 @@ MATRIX: list[Route] = [
     route("agreements:template_detail", network_page(["coordinator", "jugendamt"]), pk="template"),
     route("agreements:template_edit", network_page(["coordinator"], post=200), pk="draft_template"),
     route("agreements:template_publish", network_page(["coordinator"], get=405, post=302), pk="draft_template"),
+    route("agreements:template_reinvite", network_page(["coordinator"], get=405, post=302), pk="template"),
     route("agreements:agreement_list", network_page(["coordinator", "jugendamt"])),
     route("agreements:agreement_invite_all", network_page(["coordinator"], get=405, post=302)),
     route("agreements:agreement_verify", network_page(["coordinator"], post=200)),
+    route("agreements:deadlines", network_page(["coordinator", "jugendamt"])),
     route("agreements:own_agreements", {**network_page(["contact_a", "contact_b"]), "admin": 404}),
     route(
         "agreements:agreement_detail", partner_page(view=["contact_a", "coordinator", "jugendamt"]), pk="agreement_a"

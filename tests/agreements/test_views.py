@@ -355,7 +355,7 @@ def test_the_agreement_list_does_not_grow_its_queries_with_its_rows(
     invite(partner=world.partner_b)
     client = login(world.coordinator)
     client.get(url("agreement_list", world))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get(url("agreement_list", world))
 
 
