@@ -536,7 +536,11 @@ class Offer(models.Model):
         verbose_name = _("Angebot")
         verbose_name_plural = _("Angebote")
         ordering = ["title"]
-        indexes = [GinIndex(fields=["search_vector"], name="offer_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="offer_search_gin"),
+            # the public finder's order: its first page walks this instead of sorting 100,000 offers
+            models.Index(fields=["title", "id"], name="offer_title_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

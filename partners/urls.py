@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from partners import views, views_io, views_privacy
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("ansprechperson/<int:pk>/datenschutz/", views_privacy.contact_privacy, name="contact_privacy"),
     path("ansprechperson/<int:pk>/export.json", views_privacy.contact_export, name="contact_export"),
     path("ansprechperson/<int:pk>/anonymisieren/", views_privacy.contact_anonymise, name="contact_anonymise"),
+    path("", include("partners.urls_directory")),
 ]

@@ -24,6 +24,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("Übersicht", "dashboard", Perm.VIEW_NETWORK, "dashboard"),
     NavItem("Partner", "partners:partner_list", Perm.VIEW_PARTNERS, "partners:partner_"),
     NavItem("Meine Einrichtung", "partners:own_partner", Perm.EDIT_OWN_PARTNER, "partners:partner_"),
+    NavItem("Verzeichnis", "partners:directory", Perm.VIEW_NETWORK, "partners:directory"),
+    NavItem("Abdeckung", "partners:coverage", Perm.VIEW_PARTNERS, "partners:coverage"),
     NavItem("Vereinbarungen", "agreements:agreement_list", Perm.VIEW_PARTNERS, "agreements:"),
     NavItem("Meine Vereinbarung", "agreements:own_agreements", Perm.EDIT_OWN_PARTNER, "agreements:own_"),
     NavItem("Ziele", "goals:goal_overview", Perm.VIEW_NETWORK, "goals:"),  # with tabs for key figures inside

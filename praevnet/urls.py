@@ -58,6 +58,7 @@ urlpatterns = [
     path("sitzung/antwort/<str:token>/", meeting_public_views.meeting_reply_link, name="meeting_reply_link"),
     path("n/<slug:network>/aenderungen/", views.AuditLogView.as_view(), name="audit_log"),
     path("netzwerk/<slug:slug>/", partner_views.network_public, name="network_public"),
+    path("", include("partners.urls_public")),  # offer finder /angebote/… and open data /api/hsds/…
     path("impressum/", views.legal_page, {"key": "impressum"}, name="impressum"),
     path("datenschutz/", views.legal_page, {"key": "datenschutz"}, name="datenschutz"),
     path("barrierefreiheit/", views.legal_page, {"key": "barrierefreiheit"}, name="barrierefreiheit"),

@@ -155,8 +155,9 @@ def test_every_url_pattern_has_an_entry():
     from tests.agreements.test_access_matrix_agreements import MATRIX as AGREEMENT_MATRIX
     from tests.goals.test_access_matrix_goals import MATRIX as GOAL_MATRIX
     from tests.meetings.test_access_matrix_meetings import MATRIX as MEETING_MATRIX
+    from tests.partners.test_access_matrix_directory import MATRIX as DIRECTORY_MATRIX
 
-    known = {r.name for r in [*MATRIX, *AGREEMENT_MATRIX, *MEETING_MATRIX, *GOAL_MATRIX]}
+    known = {r.name for r in [*MATRIX, *AGREEMENT_MATRIX, *MEETING_MATRIX, *GOAL_MATRIX, *DIRECTORY_MATRIX]}
     missing = sorted(
         name for name, _ in project_patterns() if not name.startswith(("admin:", "admin/")) and name not in known
     )
