@@ -117,8 +117,8 @@ def offer_search(
     sparse: int = SPARSE_MATCHES,
 ) -> Search | None:
     """German full text over the offer (title, description) and its institution (name, Träger, place, description);
-    prefixes match (Hebamme → Hebammenpraxis). With `name_parts`, a part of the institution's name matches too
-    (beratung → Erziehungsberatungsstelle) – a scan of all names, which the public finder leaves out for speed.
+    prefixes match (Hebamme → Hebammenpraxis). With `name_parts`, the institution's whole search vector counts,
+    including the parts of its name's long words (beratung → Erziehungsberatungsstelle); without, only its name.
     None when the text holds no word to search for."""
     query = prefix_query(text)
     if query is None:
@@ -130,7 +130,6 @@ def offer_search(
         candidates = candidates.filter(Exists(member_of(networks, OuterRef("pk"))))
     if name_parts:
         partners = candidates.filter(search_vector=query).values_list("pk", flat=True)
-        partners = partners.union(candidates.filter(name__icontains=text.strip()).values_list("pk", flat=True))
     else:
         # only the institution's name (weight A of its search vector): "Eltern" in a hundred descriptions would
         # otherwise bring every offer of those institutions, and a slow page with it

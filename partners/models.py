@@ -6,7 +6,7 @@ import re
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorCombinable, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
@@ -271,6 +271,17 @@ class District(models.Model):
         return self.name if self.name == self.municipality.name else f"{self.municipality.name}-{self.name}"
 
 
+class WordParts(SearchVectorCombinable, Func):
+    """The inner parts of a text's long words as German lexemes: SQL function `praevnet_word_parts` (migration 0007).
+
+    "Erziehungsberatungsstelle" yields "beratungsstell", "stell" …, so a prefix query for "Beratung" finds it in the
+    GIN index; only words of 8 letters or more are split, into parts of at least 4 letters.
+    """
+
+    function = "praevnet_word_parts"
+    output_field = SearchVectorField()
+
+
 def prefix_query(text: str) -> SearchQuery | None:
     """German full-text query in which every word also matches as a prefix (Hebamme → Hebammenpraxis)."""
     words = [re.sub(r"[^\w]", "", word) for word in text.split()]
@@ -313,7 +324,7 @@ class PartnerQuerySet(models.QuerySet):
 
     def search(self, text: str) -> PartnerQuerySet:
         """Name, Träger, place, description and the offers' titles and descriptions, German stemming and prefixes;
-        the name also matches inside compound words (beratung → Erziehungsberatungsstelle)."""
+        the name also matches inside compound words (beratung → Erziehungsberatungsstelle, see WordParts)."""
         query = prefix_query(text)
         if query is None:
             return self
@@ -324,7 +335,7 @@ class PartnerQuerySet(models.QuerySet):
             .values("pk")
             .union(Offer.objects.filter(search_vector=query).order_by().values("partner_id"))
         )
-        return self.filter(Q(pk__in=matching) | Q(name__icontains=text.strip()))
+        return self.filter(pk__in=matching)
 
 
 class Partner(models.Model):
@@ -397,7 +408,10 @@ class Partner(models.Model):
     search_vector = models.GeneratedField(
         expression=SearchVector("name", weight="A", config="german")
         + SearchVector("traeger", "city", weight="B", config="german")
-        + SearchVector("description", weight="C", config="german"),
+        + SearchVector("description", weight="C", config="german")
+        # the inner parts of long words of the name, so "Beratung" finds "Erziehungsberatungsstelle" through the index
+        # (SQL function from migration 0007; a LIKE '%…%' over every name cost more than the rest of the search)
+        + WordParts("name"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

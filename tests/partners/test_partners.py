@@ -260,7 +260,9 @@ def test_filters_find_the_0_3_offers_of_midwives_in_one_district(login, world, r
         ("Hebamme", {"Hebammenpraxis Rheinbogen", "Hebammenpraxis Am Bach"}),
         ("Wochenbett", {"Hebammenpraxis Rheinbogen"}),
         ("hausaufgaben", {"Grundschule Walsum"}),
-        ("beratung", {"Erziehungsberatung Mitte"}),
+        ("beratung", {"Erziehungsberatung Mitte"}),  # inside a compound word of the name
+        ("ziehungsberat", {"Erziehungsberatung Mitte"}),
+        ("Beratungsstelle", set()),
         ("Kita Fremdland", set()),
     ],
 )
