@@ -132,6 +132,9 @@ MATRIX: list[Route] = [
         partner_page(view=["coordinator"], get=405, post=200, denied=STAFF_ONLY),
         pk="contact_of_a",
     ),
+    route("annual_report", network_page(["coordinator", "jugendamt"])),
+    route("annual_report_pdf", network_page(["coordinator", "jugendamt"]), year=2025),
+    route("annual_report_csv", network_page(["coordinator", "jugendamt"]), year=2025),
 ]
 UNNAMED = {"admin/login/": "admin-login-redirect"}
 
@@ -182,19 +185,24 @@ def object_pk(world, value):
     return value
 
 
-def url_for(r: Route, world, network=None) -> str:
+def url_for(r: Route, world, objects: dict | None = None, network=None) -> str:
+    """The route's URL; arguments naming an object (`objects` of the app's matrix, or of the world) become its id."""
     if r.name == "admin-login-redirect":
         return "/admin/login/?next=/admin/"
-    kwargs = {key: object_pk(world, value) for key, value in r.kwargs.items()}
+    objects = objects or {}
+    kwargs = {
+        key: objects[value] if isinstance(value, str) and value in objects else object_pk(world, value)
+        for key, value in r.kwargs.items()
+    }
     if r.network:
         kwargs["network"] = (network or world.network).slug
     return reverse(r.name, kwargs=kwargs)
 
 
-@pytest.mark.parametrize("r", MATRIX, ids=lambda r: r.name)
-def test_access_matrix(r: Route, world, login):
+def check_route(r: Route, world, login, objects: dict | None = None) -> None:
+    """Every persona GETs and POSTs the route; any status other than the matrix says fails, all listed at once."""
     failures = []
-    url = url_for(r, world)
+    url = url_for(r, world, objects)
     for persona in PERSONAS:
         for method, expected in (("get", r.get[persona]), ("post", r.post[persona])):
             client = login(world.persona(persona))
@@ -208,16 +216,26 @@ def test_access_matrix(r: Route, world, login):
     assert failures == []
 
 
+def check_foreign_network(r: Route, world, login, objects: dict | None = None) -> None:
+    """The route under the other network's slug is a 404 for every member of this one."""
+    url = url_for(r, world, objects, network=world.other_network)
+    for persona in MEMBERS:
+        client = login(world.persona(persona))
+        assert client.get(url).status_code == 404, (persona, url)
+        assert client.post(url).status_code == 404, (persona, url)
+
+
+@pytest.mark.parametrize("r", MATRIX, ids=lambda r: r.name)
+def test_access_matrix(r: Route, world, login):
+    check_route(r, world, login)
+
+
 NETWORK_ROUTES = [r for r in MATRIX if r.network]
 
 
 @pytest.mark.parametrize("r", NETWORK_ROUTES, ids=lambda r: r.name)
 def test_swapping_the_network_gives_404(r: Route, world, login):
-    url = url_for(r, world, network=world.other_network)
-    for persona in MEMBERS:
-        client = login(world.persona(persona))
-        assert client.get(url).status_code == 404, (persona, url)
-        assert client.post(url).status_code == 404, (persona, url)
+    check_foreign_network(r, world, login)
 
 
 def admin_models() -> list[tuple[str, str]]:

@@ -10,9 +10,16 @@ import pytest
 from django.urls import reverse
 
 from partners.hsds import entity_id
-from tests.conftest import PERSONAS
 from tests.partners.test_directory import build_offers
-from tests.test_access_matrix import ANON, MEMBERS, Route, network_page, public, route
+from tests.test_access_matrix import (
+    MEMBERS,
+    Route,
+    check_foreign_network,
+    check_route,
+    network_page,
+    public,
+    route,
+)
 
 MATRIX: list[Route] = [
     route("partners:directory", network_page(MEMBERS)),
@@ -40,35 +47,14 @@ def objects(world):
     }
 
 
-def url_for(r: Route, world, objects, network=None) -> str:
-    kwargs = {key: objects.get(value, value) for key, value in r.kwargs.items()}
-    if r.network:
-        kwargs["network"] = (network or world.network).slug
-    return reverse(r.name, kwargs=kwargs)
-
-
 @pytest.mark.parametrize("r", MATRIX, ids=lambda r: r.name)
 def test_access_matrix(r: Route, world, objects, login):
-    failures = []
-    url = url_for(r, world, objects)
-    for persona in PERSONAS:
-        for method, expected in (("get", r.get[persona]), ("post", r.post[persona])):
-            client = login(world.persona(persona))
-            response = getattr(client, method)(url)
-            if response.status_code != expected:
-                failures.append(f"{persona} {method.upper()} {url}: {response.status_code}, expected {expected}")
-            if expected == 302 and persona == ANON and response.status_code == 302:
-                assert response["Location"].startswith(reverse("login"))
-    assert failures == []
+    check_route(r, world, login, objects)
 
 
 @pytest.mark.parametrize("r", [r for r in MATRIX if r.network], ids=lambda r: r.name)
 def test_swapping_the_network_gives_404(r: Route, world, objects, login):
-    url = url_for(r, world, objects, network=world.other_network)
-    for persona in MEMBERS:
-        client = login(world.persona(persona))
-        assert client.get(url).status_code == 404, (persona, url)
-        assert client.post(url).status_code == 404, (persona, url)
+    check_foreign_network(r, world, login, objects)
 
 
 def test_the_public_offer_and_its_open_data_are_404_under_another_network(client, world, objects):
