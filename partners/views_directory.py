@@ -14,6 +14,7 @@ from django.utils import timezone
 from partners.coverage import AXES, AXIS_FILTER, coverage_matrix, kreis_of
 from partners.filters_directory import DirectoryFilter, active_member_ids, network_offers
 from partners.models import ContactPerson, District, Network, Partner
+from partners.services import PARTNER_FIELDS
 from praevnet import access
 from praevnet.access import Perm, method_checked, network_view, only
 from praevnet.pdf import render_pdf
@@ -43,21 +44,7 @@ def directory(request, network: Network):
         if set(active) & OFFER_FILTERS == {"q"}:  # a search for a name also finds members without any offer yet
             matching |= Q(pk__in=Partner.objects.search(active["q"]).order_by().values("pk"))
         members = members.filter(matching)
-    members = members.only(
-        "pk",
-        "name",
-        "kind",
-        "traeger",
-        "street",
-        "postcode",
-        "city",
-        "phone",
-        "email",
-        "website",
-        "description",
-        "accessibility",
-        "accessibility_note",
-    ).order_by("name", "pk")
+    members = members.only("pk", *PARTNER_FIELDS).order_by("name", "pk")
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     shown = offers.order_by("title", "pk").prefetch_related(
         "life_stages", "access_routes", "languages", Prefetch("districts", queryset=District.objects.order_by("name"))
