@@ -14,10 +14,9 @@ import hashlib
 import secrets
 import zlib
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
-from meetings import clock, documents, services
+from meetings import clock, services
 from meetings.models import ActionItem, AgendaItem, Body, BodyMember, Meeting, Participant, Recommendation
 from partners.models import Membership, Network, Partner
 from praevnet.models import NetworkRole
@@ -345,7 +344,5 @@ def _protocol(meeting: Meeting, index: int, partners: list[Partner], *, chair: s
     meeting.approved_at = approved_in.starts_at + datetime.timedelta(minutes=20)
     meeting.approved_by = writer.user if writer else None
     meeting.approved_in = approved_in
-    pdf = documents.render_protocol(meeting)
-    meeting.protocol_pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    meeting.protocol_pdf.save(documents.protocol_filename(meeting), ContentFile(pdf), save=False)
+    services.store_protocol_pdfs(meeting)
     meeting.save()

@@ -74,7 +74,16 @@ def group_by_item(items: list[AgendaItem], recommendations: list, actions: list)
     return [{"item": item, **by_item[item.pk]} for item in items]
 
 
-def protocol_context(meeting: Meeting) -> dict:
+def without_names(participants: list[Participant]) -> list[str]:
+    """The institutions of a group of seats, each once; people without an institution only as a count."""
+    institutions = list(dict.fromkeys(p.organisation for p in participants if p.organisation))
+    persons = sum(1 for p in participants if not p.organisation)
+    if persons:
+        institutions.append("1 Einzelperson" if persons == 1 else f"{persons} Einzelpersonen")
+    return institutions
+
+
+def protocol_context(meeting: Meeting, *, public: bool = False) -> dict:
     items = _items(meeting)
     recommendations = list(meeting.recommendations.select_related("agenda_item").order_by("created", "pk"))
     actions = list(meeting.action_items.select_related("responsible_partner", "agenda_item").order_by("due_date", "pk"))
@@ -83,7 +92,9 @@ def protocol_context(meeting: Meeting) -> dict:
         "items": group_by_item(items, recommendations, actions),
         "recommendations": recommendations,
         "actions": actions,
-        "groups": attendance_groups(_participants(meeting)),
+        "groups": (groups := attendance_groups(_participants(meeting))),
+        "public_groups": {key: without_names(value) for key, value in groups.items()} if public else None,
+        "public": public,
         "draft": not meeting.is_approved,
     }
 
@@ -96,8 +107,9 @@ def render_signin(meeting: Meeting) -> bytes:
     return render_pdf("pdf/meeting_signin.html", signin_context(meeting))
 
 
-def render_protocol(meeting: Meeting) -> bytes:
-    return render_pdf("pdf/meeting_protocol.html", protocol_context(meeting))
+def render_protocol(meeting: Meeting, *, public: bool = False) -> bytes:
+    """The protocol; `public=True` the version for open data, naming institutions but no people."""
+    return render_pdf("pdf/meeting_protocol.html", protocol_context(meeting, public=public))
 
 
 def _stem(meeting: Meeting) -> str:
@@ -112,5 +124,5 @@ def signin_filename(meeting: Meeting) -> str:
     return f"teilnehmerliste-{_stem(meeting)}.pdf"
 
 
-def protocol_filename(meeting: Meeting, *, draft: bool = False) -> str:
-    return f"protokoll-{_stem(meeting)}{'-entwurf' if draft else ''}.pdf"
+def protocol_filename(meeting: Meeting, *, draft: bool = False, public: bool = False) -> str:
+    return f"protokoll-{_stem(meeting)}{'-entwurf' if draft else ''}{'-ohne-namen' if public else ''}.pdf"

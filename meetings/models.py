@@ -198,6 +198,12 @@ class Meeting(models.Model):
     )
     protocol_pdf = models.FileField(_("Protokoll (PDF)"), upload_to="meetings/protocols/", blank=True)
     protocol_pdf_sha256 = models.CharField(_("SHA-256 des Protokolls"), max_length=64, blank=True)
+    # The same protocol without names of people (institutions only), stored at approval as well: what open data
+    # (OParl) publishes. The full protocol above names everyone present and stays internal.
+    public_protocol_pdf = models.FileField(
+        _("Protokoll ohne Personennamen (PDF)"), upload_to="meetings/protocols/", blank=True
+    )
+    public_protocol_pdf_sha256 = models.CharField(_("SHA-256 des Protokolls ohne Namen"), max_length=64, blank=True)
     created = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
 
@@ -302,6 +308,18 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"TOP {self.number}: {self.title}"
+
+    @property
+    def presenter_organisation(self) -> str:
+        """Who presents, without a person's name: the speaker's organisation, the member's or the partner's."""
+        if self.speaker_name or self.speaker_organisation:
+            return self.speaker_organisation or "externe Referentin/externer Referent"
+        if self.presenter_member_id:
+            member = self.presenter_member
+            return member.partner.name if member.partner_id else "ein Mitglied des Gremiums"
+        if self.presenter_partner_id:
+            return self.presenter_partner.name
+        return ""
 
     @property
     def presenter_label(self) -> str:

@@ -736,6 +736,17 @@ def protocol_comment(*, meeting: Meeting, actor, text: str) -> ProtocolComment:
     return comment
 
 
+def store_protocol_pdfs(meeting: Meeting) -> None:
+    """Render the approved protocol once and keep it with its SHA-256: the full one (internal) and the one without
+    people's names that open data publishes. Sets the fields; the caller saves the meeting."""
+    pdf = documents.render_protocol(meeting)
+    meeting.protocol_pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    meeting.protocol_pdf.save(documents.protocol_filename(meeting), ContentFile(pdf), save=False)
+    public = documents.render_protocol(meeting, public=True)
+    meeting.public_protocol_pdf_sha256 = hashlib.sha256(public).hexdigest()
+    meeting.public_protocol_pdf.save(documents.protocol_filename(meeting, public=True), ContentFile(public), save=False)
+
+
 @transaction.atomic
 def protocol_approve(*, meeting: Meeting, actor, approved_in: Meeting | None = None) -> Meeting:
     """Approve the protocol: frozen from now on; its PDF is rendered once and stored with its SHA-256."""
@@ -752,9 +763,7 @@ def protocol_approve(*, meeting: Meeting, actor, approved_in: Meeting | None = N
     meeting.approved_at = clock.now()
     meeting.approved_by = actor if getattr(actor, "is_authenticated", False) else None
     meeting.approved_in = approved_in
-    pdf = documents.render_protocol(meeting)
-    meeting.protocol_pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    meeting.protocol_pdf.save(documents.protocol_filename(meeting), ContentFile(pdf), save=False)
+    store_protocol_pdfs(meeting)
     _save(meeting)
     log_action(
         actor=actor,

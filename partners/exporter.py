@@ -81,7 +81,7 @@ def _neutralise(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
-def _csv_cell(value) -> str:
+def csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
@@ -95,8 +95,8 @@ def to_csv(headers: list[str], rows: list[list]) -> bytes:
     """UTF-8 with BOM and ';' – what German Excel opens correctly by double-click."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([_csv_cell(header) for header in headers])
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    writer.writerow([csv_cell(header) for header in headers])
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -70,6 +70,8 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS ist leer: Bitte die Hostnamen der Installation angeben.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# contactEmail of the OParl System object (open data about meetings); left out when empty
+OPARL_CONTACT_EMAIL = env_str("OPARL_CONTACT_EMAIL", "")
 SITE_NAME = env_str("SITE_NAME", "praevnet")
 
 INSTALLED_APPS = [
@@ -104,7 +106,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -246,7 +247,7 @@ if not DEBUG:
 # ---------------------------------------------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+LANGUAGES = [("de", _("Deutsch"))]  # German only, whatever language the browser asks for
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True

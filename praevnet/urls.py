@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from agreements import views as agreement_views
 from meetings.views import public as meeting_public_views
 from partners import views as partner_views
-from praevnet import views
+from praevnet import views, views_report
 
 admin.site.site_header = "praevnet – Systemadministration"
 admin.site.site_title = "praevnet"
@@ -57,8 +57,12 @@ urlpatterns = [
     path("vereinbarung/unterzeichnen/<str:token>/", agreement_views.agreement_sign, name="agreement_sign"),
     path("sitzung/antwort/<str:token>/", meeting_public_views.meeting_reply_link, name="meeting_reply_link"),
     path("n/<slug:network>/aenderungen/", views.AuditLogView.as_view(), name="audit_log"),
+    path("n/<slug:network>/jahresbericht/", views_report.report, name="annual_report"),
+    path("n/<slug:network>/jahresbericht/<int:year>.pdf", views_report.report_pdf, name="annual_report_pdf"),
+    path("n/<slug:network>/jahresbericht/<int:year>.csv", views_report.report_csv, name="annual_report_csv"),
     path("netzwerk/<slug:slug>/", partner_views.network_public, name="network_public"),
     path("", include("partners.urls_public")),  # offer finder /angebote/… and open data /api/hsds/…
+    path("oparl/v1/", include("meetings.urls_oparl")),  # open data: meetings as OParl 1.1
     path("impressum/", views.legal_page, {"key": "impressum"}, name="impressum"),
     path("datenschutz/", views.legal_page, {"key": "datenschutz"}, name="datenschutz"),
     path("barrierefreiheit/", views.legal_page, {"key": "barrierefreiheit"}, name="barrierefreiheit"),

@@ -19,7 +19,7 @@ from meetings import services
 from meetings.models import AgendaItem, Body
 from tests.conftest import PERSONAS
 from tests.meetings.factories import at
-from tests.test_access_matrix import ANON, MEMBERS, Route, route, statuses
+from tests.test_access_matrix import ANON, MEMBERS, Route, public, route, statuses
 
 
 def spec(get: dict[str, int], post: dict[str, int] | None = None) -> dict:
@@ -117,6 +117,24 @@ MATRIX: list[Route] = [
     route("meetings:action_done", spec(body_viewers(405), body_viewers(302)), pk="action"),
     # The public reply link: an unknown token is a 404 for everyone (a valid one is 200, see test_views.py).
     route("meeting_reply_link", {"get": statuses(404), "post": statuses(404)}, token="ungueltig"),
+    # Open data (OParl 1.1, tests/meetings/test_oparl.py): public, GET only, the same for everyone.
+    route("oparl:system", public()),
+    route("oparl:body_list", public()),
+    route("oparl:body", public(), network="musterstadt"),
+    route("oparl:organization_list", public(), network="musterstadt"),
+    route("oparl:person_list", public(), network="musterstadt"),
+    route("oparl:meeting_list", public(), network="musterstadt"),
+    route("oparl:agendaitem_list", public(), network="musterstadt"),
+    route("oparl:file_list", public(), network="musterstadt"),
+    route("oparl:paper_list", public(), network="musterstadt"),
+    route("oparl:legislativeterm_list", public(), network="musterstadt"),
+    route("oparl:organization", public(), pk="body"),
+    route("oparl:organization_meetings", public(), pk="body"),
+    route("oparl:meeting", public(), pk="approved"),
+    route("oparl:location", public(), pk="approved"),
+    route("oparl:agendaitem", public(), pk="approved_item"),
+    route("oparl:file", public(), pk="approved"),
+    route("oparl:file_download", public(), pk="approved"),
 ]
 
 
@@ -202,5 +220,9 @@ def test_swapping_the_network_gives_404(r: Route, world, objects, login):
 def test_every_meetings_url_has_an_entry():
     from tests.test_access_matrix import project_patterns
 
-    names = {name for name, _ in project_patterns() if name.startswith("meetings:") or name == "meeting_reply_link"}
+    names = {
+        name
+        for name, _ in project_patterns()
+        if name.startswith(("meetings:", "oparl:")) or name == "meeting_reply_link"
+    }
     assert names == {r.name for r in MATRIX}

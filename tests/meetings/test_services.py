@@ -283,6 +283,16 @@ def test_the_whole_protocol_runs_from_draft_to_frozen(world, held, django_captur
     assert "Seite 1 von" in text
     assert "ENTWURF" not in text
 
+    # the version for open data: the same protocol, institutions named, people not
+    public = approved.public_protocol_pdf.read()
+    assert hashlib.sha256(public).hexdigest() == approved.public_protocol_pdf_sha256
+    public_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(public)).pages)
+    public_text = " ".join(public_text.split())
+    assert "Fassung ohne Personennamen" in public_text
+    assert "Hochschule" in public_text and "Babylotsen in allen Geburtskliniken." in public_text
+    people = {p.name for p in held.participants.all() if p.name} | {"Dr. Karla Vogt", "Ina Roth"}
+    assert [name for name in people if name in public_text] == []
+
     refusals = [
         lambda: services.protocol_update(meeting=held, actor=world.jugendamt, chair="X", minute_taker="Y", notes={}),
         lambda: services.recommendation_add(meeting=held, actor=world.jugendamt, text="Noch eine"),
