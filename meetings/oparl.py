@@ -32,6 +32,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from meetings import clock
 from meetings.models import AgendaItem, Body, Meeting, Recommendation
 from partners.models import Network
+from praevnet.api import BadRequest, positive_int
 
 OPARL_VERSION = "https://schema.oparl.org/1.1/"
 DEFAULT_LIMIT = 20
@@ -44,10 +45,6 @@ DATE_FILTERS = {
     "modified_since": ("modified", "gte"),
     "modified_until": ("modified", "lte"),
 }
-
-
-class BadRequest(Exception):
-    """A parameter the client got wrong: answered with 400 and this German message."""
 
 
 class NotFound(Exception):
@@ -345,18 +342,6 @@ def standalone_agenda_item_obj(item: AgendaItem) -> dict:
 # ---------------------------------------------------------------------------------------------------------------------
 # Lists (OParl 1.1 "Objektlisten und Paginierung")
 # ---------------------------------------------------------------------------------------------------------------------
-
-
-def positive_int(request, name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(f"„{name}“ muss eine ganze Zahl ab 1 sein.")
-    value = int(raw)
-    if maximum is not None and value > maximum:
-        raise BadRequest(f"„{name}“ darf höchstens {maximum} sein.")
-    return value
 
 
 def moment(request, name: str):

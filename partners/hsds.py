@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET
 
 from partners.filters_directory import active_member_ids, public_offers, search_offers
 from partners.models import ContactPerson, District, FederalState, Network, Offer, Partner
+from praevnet.api import BadRequest, positive_int
 
 HSDS_VERSION = "3.0"
 DEFAULT_PER_PAGE = 25
@@ -38,10 +39,6 @@ NAMESPACE = uuid.UUID("6f1b0c5e-2a55-4a8e-9d8e-70726165766e")  # fixed: the name
 # ISO 639 codes where our language list uses another short name.
 LANGUAGE_CODES = {"leichte-sprache": "de", "dgs": "gsg"}
 LANGUAGE_NOTES = {"leichte-sprache": "Leichte Sprache"}
-
-
-class BadRequest(Exception):
-    pass
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -283,18 +280,6 @@ def error(status: int, message: str) -> JsonResponse:
 
 def open_network(slug: str) -> Network | None:
     return Network.objects.filter(slug=slug, is_active=True).first()
-
-
-def positive_int(request, name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(f"„{name}“ muss eine ganze Zahl ab 1 sein.")
-    value = int(raw)
-    if maximum is not None and value > maximum:
-        raise BadRequest(f"„{name}“ darf höchstens {maximum} sein.")
-    return value
 
 
 def paginate(request, queryset, serialize) -> dict:
