@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | cksum | cu
 # Exported into every recipe below that needs the database: DATABASE_URL if set, else the embedded server.
 WITH_DB = set -e; DATABASE_URL="$$($(PY) -m praevnet.dev database-url)"; export DATABASE_URL;
 
-.PHONY: help install run test lint format migrate demo shell e2e backup system-deps db-url clean
+.PHONY: help install run test lint format migrate demo shell e2e backup system-deps db-url clean bench
 
 help:
 	@echo "make run     – installiert, startet die Datenbank, lädt die Demo und startet http://127.0.0.1:$(PORT)"
@@ -57,6 +57,10 @@ demo: $(STAMP)
 
 shell: $(STAMP)
 	@$(WITH_DB) export DEBUG=$${DEBUG:-true}; $(PY) manage.py shell
+
+# Pages at S (2,000) and L (50,000 institutions) against the floor and the admin changelist: bench/README.md.
+bench: $(STAMP)
+	@$(WITH_DB) export DEBUG=$${DEBUG:-true}; $(PY) bench/run.py $(ARGS)
 
 # A backup folder under backups/ (or TARGET=/path): database dump, stored files, manifest with counts and hashes.
 backup: $(STAMP)

@@ -24,6 +24,8 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from partners.demo import FEMALE_NAMES, LAST_NAMES, MALE_NAMES, STREETS, TYPES
+from partners.management.commands._scale.governance import MODELS as GOVERNANCE_MODELS
+from partners.management.commands._scale.governance import GovernanceSeeder, delete_governance
 from partners.models import (
     AccessRoute,
     ContactPerson,
@@ -143,6 +145,7 @@ def delete_scale_data() -> dict[str, int]:
         )
         cursor.execute("ALTER TABLE scale_partner ADD PRIMARY KEY (id)")
         cursor.execute("ANALYZE scale_partner")
+        counts.update(delete_governance(cursor, network_ids))
         for field in Offer._meta.many_to_many:
             through = field.remote_field.through
             cursor.execute(
@@ -241,6 +244,7 @@ class Command(BaseCommand):
     def maintain(self, statement: str) -> None:
         """VACUUM and/or ANALYZE the tables seed_scale fills (VACUUM only outside a transaction)."""
         tables = [model._meta.db_table for model in (Partner, Offer, ContactPerson, Membership, District)]
+        tables += [model._meta.db_table for model in GOVERNANCE_MODELS]
         for model in (Partner, Offer):
             tables += [field.remote_field.through._meta.db_table for field in model._meta.many_to_many]
         with connection.cursor() as cursor:
@@ -257,6 +261,7 @@ class Seeder:
         self.offers_avg = offers_avg
         self.big_network = big_network
         self.rng = random.Random(seed)
+        self.seed = seed
         self.log = log
         self.now = datetime.datetime(2026, 11, 1, 12, 0, tzinfo=datetime.UTC)
         self.counts: dict[str, int] = {}
@@ -284,6 +289,12 @@ class Seeder:
         for start in range(0, self.partners, CHUNK):
             self.seed_chunk(start, min(self.partners, start + CHUNK))
         self.log(f"Einrichtungen, Ansprechpersonen und Angebote per COPY in {time.monotonic() - phase:.1f} s")
+        phase = time.monotonic()
+        GovernanceSeeder(networks=self.networks, seed=self.seed, now=self.now, table_class=Table, add=self.add).run()
+        self.log(
+            f"Vereinbarungen, Unterschriften, Gremien, Sitzungen und Protokolle per COPY in "
+            f"{time.monotonic() - phase:.1f} s (ohne PDFs)"
+        )
         return self.counts
 
     def create_networks(self) -> tuple[list[Network], list[list[int]]]:
