@@ -14,6 +14,7 @@ COPY praevnet praevnet
 COPY partners partners
 COPY agreements agreements
 COPY meetings meetings
+COPY goals goals
 RUN pip install .
 COPY . .
 # collectstatic with the production storage (hashed names + manifest); the key and URL are for this step only
