@@ -51,7 +51,9 @@ class PartnerTable(Table):
     sectors = tables.Column(verbose_name="Handlungsfelder", empty_values=(), orderable=False)
     city = tables.Column(verbose_name="Ort")
     membership_state = tables.Column(verbose_name="Mitgliedschaft")
-    profile_state = tables.Column(verbose_name="Profil")
+    # accessor "pk": the cell is drawn from the record; tables2 would otherwise look up the field's display label
+    # (choices made hashable, a translation) for every row only to throw it away
+    profile_state = tables.Column(verbose_name="Profil", accessor="pk", order_by="profile_state")
     offer_count = tables.Column(
         verbose_name="Angebote", attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
     )
@@ -67,6 +69,9 @@ class PartnerTable(Table):
 
     def __init__(self, *args, network, **kwargs):
         self.network = network
+        # the German labels once per table, not a lazy translation per row
+        self.membership_labels = {value: str(label) for value, label in Membership.State.choices}
+        self.profile_labels = {value: str(label) for value, label in Partner.ProfileState.choices}
         super().__init__(*args, **kwargs)
 
     def render_name(self, record):
@@ -78,10 +83,10 @@ class PartnerTable(Table):
         return ", ".join(sector.name for sector in record.sectors.all()) or "—"
 
     def render_membership_state(self, value):
-        return badge(value, Membership.State(value).label)
+        return badge(value, self.membership_labels.get(value, value))
 
     def render_profile_state(self, record):
-        label = record.get_profile_state_display()
+        label = self.profile_labels.get(record.profile_state, record.profile_state)
         if record.changed_since_review:
             label = f"{label}, danach geändert"
         return badge(record.profile_state, label)
