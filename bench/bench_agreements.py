@@ -26,7 +26,6 @@ import datetime
 import io
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -38,29 +37,10 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-BENCH_DB = "praevnet_bench"
+from bench.bench_partners import database_url, percentile, setup_django  # noqa: E402  (the path above first)
+
 SEEDS = ["unser-dingg", "fruehe-hilfen-duisburg", "interprochance-weiterstadt"]
 GOAL_MS = 100.0
-
-
-def database_url() -> str:
-    """DATABASE_URL if set; otherwise a database of its own on the embedded server, never the demo database."""
-    from praevnet.dev import embedded_url, ensure_database
-
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        url = re.sub(r"/praevnet(\?|$)", rf"/{BENCH_DB}\1", embedded_url(), count=1)
-    ensure_database(url)
-    return url
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "praevnet.settings")
-    import django
-
-    django.setup()
 
 
 def pages(pdf: bytes) -> int:
@@ -81,11 +61,6 @@ def timed(function, runs: int, warmup: int) -> tuple[list[float], list[float]]:
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
     return wall, cpu
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def soffice_binary() -> str | None:

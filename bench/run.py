@@ -33,7 +33,11 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
 RESULTS = BASE_DIR / "bench" / "results"
+
+from bench.bench_partners import percentile, setup_django  # noqa: E402  (the path above first)
+
 BENCH_USER = "bench.koordination@praevnet.example"
 BENCH_ADMIN = "bench.admin@praevnet.example"
 NETWORK = "scale-001"
@@ -53,21 +57,6 @@ def database_for(url: str, suffix: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------------
 # One dataset (child process)
 # ---------------------------------------------------------------------------------------------------------------------
-
-
-def setup_django(url: str) -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DEBUG", "true")
-    os.environ["TWO_FACTOR_REQUIRED"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "praevnet.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False  # before the first request: no query log, templates without debug mode, as in production
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
 def ensure_data(partners: int, *, reseed: bool) -> str:
@@ -100,11 +89,6 @@ def users(network):
         BENCH_ADMIN, "bench-nur-lokal-2026", first_name="Bench", last_name="Admin"
     )
     return user, admin
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
 def measure(client, url: str, params: dict, *, repeat: int, warmup: int) -> dict:
