@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from agreements.models import AgreementTemplate
-from agreements.services import AUTHORISED_TEXT, CONSENT_TEXT, MAX_SCAN_BYTES
+from agreements.services import AUTHORISED_TEXT, CONSENT_TEXT, MAX_SCAN_BYTES, TEMPLATE_FIELDS
 
 
 class TemplateForm(forms.ModelForm):
@@ -17,17 +17,7 @@ class TemplateForm(forms.ModelForm):
 
     class Meta:
         model = AgreementTemplate
-        fields = [
-            "title",
-            "version_date",
-            "body",
-            "initial_months",
-            "renewal_months",
-            "notice_amount",
-            "notice_unit",
-            "notice_to",
-            "written_form",
-        ]
+        fields = list(TEMPLATE_FIELDS)
         widgets = {
             "version_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "body": forms.Textarea(attrs={"rows": 18}),

@@ -19,6 +19,7 @@ from django.db import transaction
 from meetings import clock, services
 from meetings.models import ActionItem, AgendaItem, Body, BodyMember, Meeting, Participant, Recommendation
 from partners.models import Membership, Network, Partner
+from praevnet.calendar import holiday_name
 from praevnet.models import NetworkRole
 
 MAX_INSTITUTIONS = 24
@@ -197,7 +198,7 @@ def _load_network(network: Network) -> None:
             },
         )
     day = clock.today() + datetime.timedelta(days=15)
-    while services.yearplan.holiday_name(day, network.federal_state) or day.weekday() >= 5:
+    while holiday_name(day, network.federal_state) or day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     starts = services._moment(day, datetime.time(9, 30))
     services.meeting_create(

@@ -11,6 +11,7 @@ from meetings import yearplan
 from meetings.models import ActionItem, AgendaItem, Body, BodyMember, Meeting, Participant
 from meetings.services import BODY_FIELDS, MEMBER_FIELDS
 from partners.models import Membership, Partner
+from praevnet.calendar import holiday_name
 from praevnet.files import validate_upload
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -97,7 +98,7 @@ class YearPlanForm(forms.Form):
         data = super().clean()
         for name, value in list(data.items()):
             if name.startswith("day_") and value:
-                holiday = yearplan.holiday_name(value, self.state)
+                holiday = holiday_name(value, self.state)
                 if holiday:
                     self.add_error(name, f"Der {value:%d.%m.%Y} ist ein gesetzlicher Feiertag ({holiday}).")
         if not self.errors and not self.days():

@@ -35,6 +35,7 @@ from meetings.models import (
 from partners.models import Membership, Network
 from praevnet import access
 from praevnet.audit import log_action
+from praevnet.calendar import holiday_name
 from praevnet.emails import send_email
 
 
@@ -168,7 +169,7 @@ def year_plan_create(*, body: Body, actor, days: list[datetime.date]) -> list[Me
     A day on which the body already has a meeting is left alone, so creating the same plan twice adds nothing.
     """
     network = body.network
-    refused = [f"{_date(day)} ({name})" for day in days if (name := yearplan.holiday_name(day, network.federal_state))]
+    refused = [f"{_date(day)} ({name})" for day in days if (name := holiday_name(day, network.federal_state))]
     if refused:
         raise MeetingError("Diese Tage sind gesetzliche Feiertage: " + ", ".join(refused) + ".")
     existing = {local_day(m.starts_at) for m in body.meetings.exclude(state=Meeting.State.CANCELLED)}
