@@ -194,40 +194,51 @@ def action_create(request, network: Network, pk: int):
     )
 
 
-@method_checked
-@network_view(Perm.VIEW_NETWORK)
-def recommendation_delete(request, network: Network, pk: int, item_pk: int):
+def _strike(request, network: Network, pk: int, *, items: str, item_pk: int, missing: str, delete, done: str):
+    """Strike a recommendation or an action item from a protocol that may still change (POST, protocol writers)."""
     meeting = permissions.get_meeting_or_404(request.user, network, pk)
-    recommendation = meeting.recommendations.filter(pk=item_pk).first()
-    if recommendation is None:
-        raise Http404("Diese Empfehlung gibt es in dieser Sitzung nicht.")
+    item = getattr(meeting, items).filter(pk=item_pk).first()
+    if item is None:
+        raise Http404(missing)
     only(request, "POST")
     _require_writer(request, network)
     try:
-        services.recommendation_delete(recommendation=recommendation, actor=request.user)
+        delete(item)
     except FORM_ERRORS as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, "Die Empfehlung ist gestrichen.")
+        messages.success(request, done)
     return redirect("meetings:protocol_edit", network=network.slug, pk=meeting.pk)
+
+
+@method_checked
+@network_view(Perm.VIEW_NETWORK)
+def recommendation_delete(request, network: Network, pk: int, item_pk: int):
+    return _strike(
+        request,
+        network,
+        pk,
+        items="recommendations",
+        item_pk=item_pk,
+        missing="Diese Empfehlung gibt es in dieser Sitzung nicht.",
+        delete=lambda item: services.recommendation_delete(recommendation=item, actor=request.user),
+        done="Die Empfehlung ist gestrichen.",
+    )
 
 
 @method_checked
 @network_view(Perm.VIEW_NETWORK)
 def action_delete(request, network: Network, pk: int, item_pk: int):
-    meeting = permissions.get_meeting_or_404(request.user, network, pk)
-    item = meeting.action_items.filter(pk=item_pk).first()
-    if item is None:
-        raise Http404("Diese Aufgabe gibt es in dieser Sitzung nicht.")
-    only(request, "POST")
-    _require_writer(request, network)
-    try:
-        services.action_item_delete(item=item, actor=request.user)
-    except FORM_ERRORS as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, "Die Aufgabe ist gestrichen.")
-    return redirect("meetings:protocol_edit", network=network.slug, pk=meeting.pk)
+    return _strike(
+        request,
+        network,
+        pk,
+        items="action_items",
+        item_pk=item_pk,
+        missing="Diese Aufgabe gibt es in dieser Sitzung nicht.",
+        delete=lambda item: services.action_item_delete(item=item, actor=request.user),
+        done="Die Aufgabe ist gestrichen.",
+    )
 
 
 @method_checked
