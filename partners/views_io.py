@@ -1,8 +1,8 @@
 """Import and export of the partner register: upload → preview with column mapping → import; export as CSV/Excel.
 
 Between upload and import the parsed table (text cells only, never the uploaded file) waits in a JSON file under
-MEDIA_ROOT/imports/, named by a random id that only the uploader's session knows. A session would be rewritten on
-every request (SESSION_SAVE_EVERY_REQUEST) and a 5,000-row list is too large for that. The file is deleted after the
+MEDIA_ROOT/imports/, named by a random id that only the uploader's session knows. The session is rewritten whenever
+its idle clock restarts (praevnet.middleware.IdleSessionMiddleware), and a 5,000-row list is too large for that. The file is deleted after the
 import, on cancel, on the next upload, and by any upload after a day.
 """
 

@@ -153,7 +153,8 @@ def enter_network(request, slug: str, perm: Perm) -> Network:
     require(request.user, perm, network)
     request.network = network
     request.network_role = role_in(request.user, network)
-    request.session["network"] = network.slug
+    if request.session.get("network") != network.slug:  # assigning marks the session for a write
+        request.session["network"] = network.slug
     return network
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,6 +21,32 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class IdleSessionMiddleware:
+    """The session's age (SESSION_COOKIE_AGE) is an idle timeout: every request restarts the clock.
+
+    Django's SESSION_SAVE_EVERY_REQUEST would write the session row and commit it on every page view – a database
+    write per click, most of it for nothing. Here a request restarts the clock only when the last restart is at least
+    SESSION_REFRESH_SECONDS old: the idle timeout holds to that minute, and a page view within it writes nothing.
+    Empty sessions (anonymous visitors) are never touched, so no cookie is set for them.
+    """
+
+    KEY = "_praevnet_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.refresh = settings.SESSION_REFRESH_SECONDS
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        now = int(time.time())
+        if session.modified or now - session.get(self.KEY, 0) >= self.refresh:
+            session[self.KEY] = now  # modified → SessionMiddleware saves it with a fresh expiry and cookie
         return response
 
 

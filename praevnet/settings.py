@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "praevnet.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -184,7 +185,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout: each request extends the session
+# The age above is an idle timeout: praevnet.middleware.IdleSessionMiddleware restarts it at most once a minute
+# (instead of SESSION_SAVE_EVERY_REQUEST's database write on every page view).
+SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
