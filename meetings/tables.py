@@ -1,10 +1,10 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from meetings.models import ActionItem, Meeting
+from praevnet.tables import DateColumn, Table, pk_url
 
 BADGES = {
     "geplant": "text-bg-light border",
@@ -20,7 +20,7 @@ def badge(value: str, label: str) -> str:
     return format_html('<span class="badge {}">{}</span>', BADGES.get(value, "text-bg-light"), label)
 
 
-class MeetingTable(tables.Table):
+class MeetingTable(Table):
     starts_at = tables.Column(verbose_name="Termin")
     title = tables.Column(verbose_name="Sitzung", empty_values=())
     place = tables.Column(verbose_name="Ort")
@@ -36,6 +36,7 @@ class MeetingTable(tables.Table):
 
     def __init__(self, *args, network, **kwargs):
         self.network = network
+        self.meeting_url = pk_url("meetings:meeting_detail", network=network.slug)
         super().__init__(*args, **kwargs)
 
     def render_starts_at(self, record):
@@ -45,7 +46,7 @@ class MeetingTable(tables.Table):
         )
 
     def render_title(self, record):
-        url = reverse("meetings:meeting_detail", kwargs={"network": self.network.slug, "pk": record.pk})
+        url = self.meeting_url(record.pk)
         return format_html(
             '<a href="{}">{}</a><br><small class="text-body-secondary">{}</small>', url, str(record), record.body.name
         )
@@ -59,10 +60,10 @@ class MeetingTable(tables.Table):
         return badge(record.protocol_state, record.get_protocol_state_display())
 
 
-class ActionItemTable(tables.Table):
+class ActionItemTable(Table):
     text = tables.Column(verbose_name="Aufgabe")
     responsible = tables.Column(verbose_name="verantwortlich", empty_values=(), orderable=False)
-    due_date = tables.DateColumn(format="d.m.Y", verbose_name="bis")
+    due_date = DateColumn(format="d.m.Y", verbose_name="bis")
     meeting = tables.Column(verbose_name="aus der Sitzung", order_by=("meeting__starts_at",))
     done_at = tables.Column(verbose_name="Stand", empty_values=())
 
@@ -77,13 +78,15 @@ class ActionItemTable(tables.Table):
         self.network = network
         self.may_mark = may_mark
         self.csrf_token = csrf_token
+        self.meeting_url = pk_url("meetings:meeting_detail", network=network.slug)
+        self.done_url = pk_url("meetings:action_done", network=network.slug)
         super().__init__(*args, **kwargs)
 
     def render_responsible(self, record):
         return record.responsible_label
 
     def render_meeting(self, record):
-        url = reverse("meetings:meeting_detail", kwargs={"network": self.network.slug, "pk": record.meeting_id})
+        url = self.meeting_url(record.meeting_id)
         return format_html('<a href="{}">{}</a>', url, str(record.meeting))
 
     def render_done_at(self, record):
@@ -99,7 +102,7 @@ class ActionItemTable(tables.Table):
         )
         if record.pk not in self.may_mark:
             return label
-        url = reverse("meetings:action_done", kwargs={"network": self.network.slug, "pk": record.pk})
+        url = self.done_url(record.pk)
         return format_html(
             '{} <form method="post" action="{}" class="d-inline">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'

@@ -1,10 +1,9 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from partners.models import Membership, Partner
-from praevnet.tables import DateColumn, Table
+from praevnet.tables import DateColumn, Table, pk_url
 
 STATE_BADGES = {
     "aktiv": "text-bg-success",
@@ -36,10 +35,11 @@ class MembershipTable(Table):
 
     def __init__(self, *args, network, **kwargs):
         self.network = network
+        self.partner_url = pk_url("partners:partner_detail", network=network.slug)
         super().__init__(*args, **kwargs)
 
     def render_partner(self, record):
-        url = reverse("partners:partner_detail", kwargs={"network": self.network.slug, "pk": record.partner_id})
+        url = self.partner_url(record.partner_id)
         return format_html('<a href="{}">{}</a>', url, record.partner.name)
 
     def render_state(self, record):
@@ -69,13 +69,14 @@ class PartnerTable(Table):
 
     def __init__(self, *args, network, **kwargs):
         self.network = network
+        self.partner_url = pk_url("partners:partner_detail", network=network.slug)
         # the German labels once per table, not a lazy translation per row
         self.membership_labels = {value: str(label) for value, label in Membership.State.choices}
         self.profile_labels = {value: str(label) for value, label in Partner.ProfileState.choices}
         super().__init__(*args, **kwargs)
 
     def render_name(self, record):
-        url = reverse("partners:partner_detail", kwargs={"network": self.network.slug, "pk": record.pk})
+        url = self.partner_url(record.pk)
         extra = mark_safe(' <span class="badge text-bg-secondary">archiviert</span>') if record.archived_at else ""
         return format_html('<a href="{}">{}</a>{}', url, record.name, extra)
 

@@ -135,8 +135,12 @@ def partner_queryset(network: Network):
             offer_count=Coalesce(Subquery(offers.values("n")[:1]), 0),
         )
         .prefetch_related("sectors")
-        .defer("search_vector")
+        .only(*PARTNER_LIST_FIELDS)  # not the long texts and the search vector of every row
     )
+
+
+#: The partner fields the register table shows or needs (name, place, state, archived, changed since review).
+PARTNER_LIST_FIELDS = ("name", "city", "archived_at", "profile_state", "updated", "reviewed_at")
 
 
 class PartnerListView(NetworkMixin, SingleTableMixin, FilterView):

@@ -1,17 +1,40 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.template.base import template_localtime
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django_tables2.utils import signature
+from django_tables2.columns import ManyToManyColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.utils import A, signature
 
 from praevnet.audit import action_label
 from praevnet.models import AuditEntry
+
+
+def pk_url(viewname: str, **kwargs):
+    """The URL of ``viewname`` for any primary key, reversed once per table instead of once per row.
+
+    ``reverse()`` costs about 0.07 ms; a 100-row page with two links per row spent 14 ms on it. The URL is reversed
+    with a placeholder key and the key substituted, which is exact for ``<int:pk>`` routes.
+    """
+    placeholder = 987654321987654321
+    head, _, tail = reverse(viewname, kwargs={**kwargs, "pk": placeholder}).rpartition(str(placeholder))
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+_DATE_PATTERNS = {
+    "d.m.Y": "{0.day:02d}.{0.month:02d}.{0.year:04d}",
+    "d.m.Y H:i": "{0.day:02d}.{0.month:02d}.{0.year:04d} {0.hour:02d}:{0.minute:02d}",
+}
 
 
 class DateColumn(tables.Column):
@@ -27,6 +50,9 @@ class DateColumn(tables.Column):
     def render(self, value):
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             value = timezone.localtime(value)
+        pattern = _DATE_PATTERNS.get(self.format)
+        if pattern and (self.format == "d.m.Y" or isinstance(value, datetime.datetime)):
+            return pattern.format(value)  # what date_format writes for these two formats, ten times faster
         return date_format(value, self.format)
 
     def value(self, value):
@@ -47,24 +73,21 @@ class Table(tables.Table):
         super().__init__(*args, template_name=template_name or "django_tables2/praevnet.html", **kwargs)
 
     def tbody_rows(self) -> str:
-        columns = []
-        for bound_column in self.columns:
-            render = bound_column.render
-            wanted, catch_all = signature(render)
-            td = bound_column.attrs.get("td", {})
-            columns.append((bound_column, render, None if catch_all else wanted, td.as_html() if td else ""))
+        columns = [_FastColumn(bound_column) for bound_column in self.columns]
         html = []
         for row in self.paginated_rows:
+            record = row.record
+            fast = isinstance(record, models.Model)
             cells = []
-            for bound_column, render, wanted, td in columns:
-
-                def call(bound_column, value=None, render=render, wanted=wanted, row=row):
-                    kwargs = row._optional_cell_arguments(bound_column, value)
-                    content = render(**({key: kwargs[key] for key in wanted} if wanted is not None else kwargs))
-                    return bound_column.link(content, **kwargs) if bound_column.link else content
-
-                value = row._get_and_render_with(bound_column, render_func=call, default=bound_column.default)
-                cells.append(f"<td {td}>{self._cell(bound_column, value)}</td>")
+            for column in columns:
+                bound_column = column.bound_column
+                if fast and column.fast:
+                    value = column.cell(row, record)
+                else:  # dicts (import previews), link and many-to-many columns: tables2's own path
+                    value = row._get_and_render_with(
+                        bound_column, render_func=partial(column.call, row=row), default=bound_column.default
+                    )
+                cells.append(f"<td {column.td}>{self._cell(bound_column, value)}</td>")
             html.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
         if not html and self.empty_text:
             html.append(f'<tr><td colspan="{len(columns)}">{conditional_escape(self.empty_text)}</td></tr>')
@@ -73,11 +96,124 @@ class Table(tables.Table):
     @staticmethod
     def _cell(bound_column, value) -> str:
         # what `{{ cell }}`, `{{ cell|localize }}` and `{{ cell|unlocalize }}` do in tables2's template
+        if isinstance(value, str):  # text and markup: localize() and template_localtime() leave them as they are
+            return conditional_escape(value)
         if bound_column.localize is None:
             return conditional_escape(localize(template_localtime(value)))
         if bound_column.localize:
             return conditional_escape(localize(template_localtime(value), use_l10n=True))
         return conditional_escape(localize(template_localtime(value), use_l10n=False))
+
+
+_RAISE = object()
+
+
+class _FastColumn:
+    """One column of :meth:`Table.tbody_rows`, worked out once per table instead of once per cell.
+
+    For model instances the cell value is found as ``BoundRow._get_and_render_with`` finds it – ``get_FOO_display()``
+    for a field with choices, else the accessor followed attribute by attribute, callables called (never one that
+    ``alters_data``), ``None`` part-way giving ``None``, a failed lookup giving the empty value, values in
+    ``empty_values`` giving the column's default – without tables2's per-cell model-field lookup and its
+    dictionary-first attempt (a model instance is not subscriptable, so that attempt always raises).
+    """
+
+    def __init__(self, bound_column):
+        self.bound_column = bound_column
+        column = bound_column.column
+        self.render = bound_column.render
+        self.link = bound_column.link
+        wanted, catch_all = signature(self.render)
+        self.wanted = None if catch_all else tuple(wanted)
+        td = bound_column.attrs.get("td", {})
+        self.td = td.as_html() if td else ""
+        accessor = A(bound_column.accessor)
+        self.accessor = accessor
+        self.fast = not (
+            isinstance(column, (BaseLinkColumn, ManyToManyColumn))
+            or accessor.SEPARATOR != A.SEPARATOR
+            or accessor.callable_args
+            or accessor.callable_kwargs
+        )
+        bits = accessor.bits
+        self.path, self.remainder = bits[:-1], (bits[-1] if bits else "")
+        self.empty_values = column.empty_values
+        self._choices: dict[type, bool] = {}
+
+    def call(self, bound_column, value=None, *, row=None):
+        """tables2's ``BoundRow._call_render`` with the signature known: render, then link."""
+        kwargs = row._optional_cell_arguments(bound_column, value)
+        wanted = self.wanted
+        content = self.render(**({key: kwargs[key] for key in wanted} if wanted is not None else kwargs))
+        return self.link(content, **kwargs) if self.link else content
+
+    def cell(self, row, record):
+        value = self.value(record)
+        if value in self.empty_values:
+            return self.bound_column.default
+        wanted = self.wanted
+        if wanted is not None and not self.link:
+            kwargs = {}
+            for key in wanted:
+                if key == "value":
+                    kwargs[key] = value
+                elif key == "record":
+                    kwargs[key] = record
+                else:
+                    kwargs[key] = row._optional_cell_arguments(self.bound_column, value)[key]
+            return self.render(**kwargs)
+        return self.call(self.bound_column, value, row=row)
+
+    def value(self, record):
+        try:
+            penultimate = _resolve(record, self.path)
+        except Exception:
+            penultimate = None
+        if isinstance(penultimate, models.Model) and self._has_choices(record):
+            display = getattr(penultimate, f"get_{self.remainder}_display", None)
+            if display:
+                return display()
+        if not self.remainder:
+            return None
+        if self.path and penultimate is None:
+            return None  # the path ended in None (or failed): tables2 gives None as well
+        try:
+            return _resolve(penultimate, (self.remainder,))
+        except Exception:
+            return None
+
+    def _has_choices(self, record) -> bool:
+        kind = type(record)
+        if kind not in self._choices:
+            try:
+                field = self.accessor.get_field(record)
+            except FieldDoesNotExist:
+                field = None
+            self._choices[kind] = bool(getattr(field, "choices", ()))
+        return self._choices[kind]
+
+
+def _resolve(current, bits):
+    """``Accessor.resolve`` for the bits of an accessor (tables2's rules; model instances looked up by attribute)."""
+    for bit in bits:
+        if isinstance(current, models.Model):
+            current = getattr(current, bit)
+        else:
+            try:
+                current = current[bit]
+            except (TypeError, AttributeError, KeyError):
+                try:
+                    current = getattr(current, bit)
+                except (TypeError, AttributeError):
+                    current = current[int(bit)]
+        if callable(current):
+            if getattr(current, "alters_data", False):
+                raise ValueError(f"{bit}() ändert Daten und wird nicht aufgerufen")
+            if not getattr(current, "do_not_call_in_templates", False):
+                current = current()
+        if current is None:
+            break
+    return current
 
 
 class AuditTable(Table):

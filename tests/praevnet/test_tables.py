@@ -6,17 +6,19 @@ from __future__ import annotations
 import datetime
 import re
 
+import django_tables2 as tables
 import pytest
 from django import forms
 from django.test import RequestFactory
 from django.utils import timezone
+from django.utils.html import format_html
 
 from partners.models import Membership, Partner, Sector
 from partners.tables import MembershipTable, PartnerTable
 from partners.views import partner_queryset
 from praevnet.audit import log_action
 from praevnet.models import AuditEntry
-from praevnet.tables import AuditTable
+from praevnet.tables import AuditTable, Table
 from praevnet.widgets import FastSelect
 
 STOCK = "django_tables2/bootstrap5-responsive.html"
@@ -83,6 +85,49 @@ def test_an_empty_table_says_so(world, request_):
     assert "Keine Einrichtung passt zu dieser Auswahl." in ours
 
 
+class AccessorTable(Table):
+    """Every way a cell finds its value: display of choices across a relation, None part-way, a failed lookup, a
+    callable, a custom render with and without `value`, the default for empty values."""
+
+    kind = tables.Column(accessor="partner__kind")
+    state = tables.Column()
+    reviewer = tables.Column(accessor="partner__reviewed_by__email", default="niemand")
+    missing = tables.Column(accessor="partner__gibt_es_nicht", default="–")
+    label = tables.Column(accessor="partner__get_kind_display")
+    name_upper = tables.Column(accessor="partner__name__upper")
+    since = tables.Column(empty_values=())
+    city = tables.Column(accessor="partner__city")
+
+    class Meta:
+        model = Membership
+        fields = ("kind", "state", "reviewer", "missing", "label", "name_upper", "since", "city")
+
+    def render_since(self, record, bound_column):
+        return format_html("<i>{}</i> {}", bound_column.name, record.since or "offen")
+
+    def render_city(self, value, record):
+        return f"{value} ({record.partner.postcode})"
+
+
+def test_every_accessor_kind_gives_tables2s_markup(world, request_):
+    Partner.objects.filter(pk=world.partner_a.pk).update(city="", reviewed_by=world.coordinator)
+    Membership.objects.filter(partner=world.partner_b).update(since=None)
+    memberships = Membership.objects.filter(network=world.network).select_related("partner__reviewed_by")
+    ours, stock = both(AccessorTable, memberships, request_)
+    assert normalise(ours) == normalise(stock)
+    assert "niemand" in ours and world.coordinator.email in ours and "<i>since</i> offen" in ours
+
+    # dictionaries (import previews) take tables2's own path
+    class RowTable(Table):
+        line = tables.Column()
+        name = tables.Column(default="—")
+
+    rows = [{"line": 2, "name": "Kita <Nord>"}, {"line": 3, "name": ""}]
+    ours, stock = both(RowTable, rows, request_)
+    assert normalise(ours) == normalise(stock)
+    assert "Kita &lt;Nord&gt;" in ours
+
+
 CHOICES = [("", "alle"), (1, "A & B"), (2, '"zitiert" <b>'), ("Dinslaken", [(3, "Lohberg"), (4, "Hiesfeld")])]
 
 
@@ -92,3 +137,33 @@ def test_fast_select_writes_djangos_markup(value):
     stock = forms.Select(choices=CHOICES, attrs=attrs).render("district", value)
     ours = FastSelect(choices=CHOICES, attrs=attrs).render("district", value)
     assert normalise(ours) == normalise(stock)
+
+
+@pytest.mark.parametrize("fmt", ["d.m.Y", "d.m.Y H:i", "j. F Y"])
+def test_date_column_writes_what_date_format_writes(fmt, settings):
+    from django.utils.formats import date_format
+
+    from praevnet.tables import DateColumn
+
+    column = DateColumn(format=fmt)
+    moments = [
+        datetime.date(2024, 2, 29),
+        datetime.date(1999, 12, 1),
+        datetime.datetime(2026, 3, 29, 1, 5, tzinfo=datetime.UTC),  # the night the clocks go forward
+        datetime.datetime(2026, 10, 25, 23, 59, tzinfo=datetime.UTC),
+    ]
+    for moment in moments:
+        local = timezone.localtime(moment) if isinstance(moment, datetime.datetime) else moment
+        if fmt == "d.m.Y H:i" and not isinstance(moment, datetime.datetime):
+            continue
+        assert column.render(moment) == date_format(local, fmt)
+
+
+def test_pk_url_is_reverse(world):
+    from django.urls import reverse
+
+    from praevnet.tables import pk_url
+
+    url = pk_url("partners:partner_detail", network=world.network.slug)
+    for pk in (1, 42, 10**9):
+        assert url(pk) == reverse("partners:partner_detail", kwargs={"network": world.network.slug, "pk": pk})
