@@ -13,6 +13,9 @@ from meetings.models import AgendaItem, Meeting, Participant
 from meetings.selectors import missing_seats, open_actions_before
 from praevnet.pdf import render_pdf
 
+#: The meeting documents' own print rules (after pdf.css), parsed once per process by praevnet.pdf.
+STYLESHEETS = ("css/pdf_meetings.css",)
+
 
 def _items(meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.items.select_related("presenter_partner", "presenter_member__partner").order_by("number"))
@@ -100,16 +103,16 @@ def protocol_context(meeting: Meeting, *, public: bool = False) -> dict:
 
 
 def render_invitation(meeting: Meeting) -> bytes:
-    return render_pdf("pdf/meeting_invitation.html", invitation_context(meeting))
+    return render_pdf("pdf/meeting_invitation.html", invitation_context(meeting), stylesheets=STYLESHEETS)
 
 
 def render_signin(meeting: Meeting) -> bytes:
-    return render_pdf("pdf/meeting_signin.html", signin_context(meeting))
+    return render_pdf("pdf/meeting_signin.html", signin_context(meeting), stylesheets=STYLESHEETS)
 
 
 def render_protocol(meeting: Meeting, *, public: bool = False) -> bytes:
     """The protocol; `public=True` the version for open data, naming institutions but no people."""
-    return render_pdf("pdf/meeting_protocol.html", protocol_context(meeting, public=public))
+    return render_pdf("pdf/meeting_protocol.html", protocol_context(meeting, public=public), stylesheets=STYLESHEETS)
 
 
 def _stem(meeting: Meeting) -> str:

@@ -2,7 +2,8 @@
 
 Every PDF (agreement, protocol, report) is an HTML template under ``templates/pdf/`` that extends
 ``pdf/base.html`` and is rendered by :func:`render_pdf`. The print stylesheet ``static/css/pdf.css`` and the bundled
-Liberation fonts are parsed once per process and reused for every document.
+Liberation fonts are parsed once per process and reused for every document; so is a document family's own stylesheet
+passed as ``stylesheets=`` (e.g. ``css/pdf_meetings.css``), which its templates then link only for the HTML alone.
 
 WeasyPrint may load only our own static and media files (Trust): :func:`safe_url_fetcher` resolves ``/static/…``
 and ``/media/…`` to local files and refuses everything else (other hosts, ``file://``, ``ftp:``, paths escaping
@@ -19,6 +20,7 @@ import gc
 import logging
 import mimetypes
 import threading
+from collections.abc import Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -69,24 +71,34 @@ atexit.register(_stylesheet_cache.clear)
 
 
 def render_pdf(
-    template_name: str, context: dict[str, Any] | None = None, *, request: HttpRequest | None = None
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    request: HttpRequest | None = None,
+    stylesheets: Sequence[str] = (),
 ) -> bytes:
-    """Render the Django template ``template_name`` (under ``templates/pdf/``) and return the PDF's bytes."""
+    """Render the Django template ``template_name`` (under ``templates/pdf/``) and return the PDF's bytes.
+
+    ``stylesheets``: further stylesheets (paths below STATIC_URL, e.g. ``"css/pdf_meetings.css"``) applied after
+    pdf.css and, like it, parsed once per process. The template sees ``pdf_stylesheet_attached`` and links them only
+    when it is rendered as plain HTML.
+    """
     context = {**(context or {}), "pdf_stylesheet_attached": True}
     html = render_to_string(template_name, context, request=request)
-    return render_pdf_from_html(html)
+    return render_pdf_from_html(html, stylesheets=stylesheets)
 
 
-def render_pdf_from_html(html: str) -> bytes:
+def render_pdf_from_html(html: str, *, stylesheets: Sequence[str] = ()) -> bytes:
     """Turn an HTML document into PDF bytes with the print stylesheet, the bundled fonts and the safe fetcher."""
     from weasyprint import HTML
 
     stylesheet, font_config = _stylesheet()
+    sheets = [stylesheet, *(_stylesheet(name)[0] for name in stylesheets)]
     document = HTML(string=html, base_url=INTERNAL_BASE_URL, url_fetcher=get_url_fetcher())
     # One FontConfiguration is shared by all renders of the process; Pango/fontconfig state is not made for
     # concurrent use, so renders within a process take turns (gunicorn's sync workers never wait here).
     with _render_lock, _gc_paused():
-        return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+        return document.write_pdf(stylesheets=sheets, font_config=font_config)
 
 
 @contextmanager
@@ -106,23 +118,27 @@ def _gc_paused():
             gc.enable()
 
 
-def _stylesheet():
-    """The parsed pdf.css and the FontConfiguration holding its fonts, built once per process.
+def _stylesheet(name: str = STYLESHEET):
+    """The parsed stylesheet ``name`` (below STATIC_URL; pdf.css by default) and the FontConfiguration holding the
+    fonts, built once per process and shared by all stylesheets.
 
-    Rebuilt only when pdf.css changes on disk (a stat per render), so editing it during development needs no restart.
+    Re-parsed only when the file changes on disk (a stat per render), so editing it during development needs no
+    restart. A document's own ``<link>`` would instead be fetched and parsed again for every PDF.
     """
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    url = _static_prefix() + STYLESHEET
-    path, absolute_url = _resolve_local(url)
+    path, absolute_url = _resolve_local(_static_prefix() + name)
     key = (str(path), path.stat().st_mtime_ns)
     with _stylesheet_lock:
-        if _stylesheet_cache.get("key") != key:
-            font_config = _stylesheet_cache.get("font_config") or FontConfiguration()
+        font_config = _stylesheet_cache.get("font_config")
+        if font_config is None:
+            font_config = _stylesheet_cache["font_config"] = FontConfiguration()
+        cached = _stylesheet_cache.get(name)
+        if cached is None or cached[0] != key:
             css = CSS(url=absolute_url, url_fetcher=get_url_fetcher(), font_config=font_config)
-            _stylesheet_cache.update(key=key, css=css, font_config=font_config)
-        return _stylesheet_cache["css"], _stylesheet_cache["font_config"]
+            cached = _stylesheet_cache[name] = (key, css)
+        return cached[1], font_config
 
 
 # ---------------------------------------------------------------------------------------------------------------------
