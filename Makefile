@@ -7,13 +7,14 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | cksum | cu
 # Exported into every recipe below that needs the database: DATABASE_URL if set, else the embedded server.
 WITH_DB = set -e; DATABASE_URL="$$($(PY) -m praevnet.dev database-url)"; export DATABASE_URL;
 
-.PHONY: help install run test lint format migrate demo shell e2e backup system-deps db-url clean bench
+.PHONY: help install run test lint format migrate demo shell e2e backup system-deps db-url clean bench load
 
 help:
 	@echo "make run     – installiert, startet die Datenbank, lädt die Demo und startet http://127.0.0.1:$(PORT)"
 	@echo "make test    – alle Tests gegen PostgreSQL"
 	@echo "make lint    – ruff (Stil) und fehlende Migrationen prüfen"
 	@echo "make shell   – Django-Shell mit derselben Datenbank"
+	@echo "make bench   – Hauptseiten bei 2.000 und 50.000 Einrichtungen messen; make load – Lasttest (16 Nutzer, 60 s)"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "praevnet: $(PYTHON) fehlt – bitte Python 3.11 installieren."; exit 1; }
@@ -61,6 +62,11 @@ shell: $(STAMP)
 # Pages at S (2,000) and L (50,000 institutions) against the floor and the admin changelist: bench/README.md.
 bench: $(STAMP)
 	@$(WITH_DB) export DEBUG=$${DEBUG:-true}; $(PY) bench/run.py $(ARGS)
+
+# Load test on loopback (about 60 s): gunicorn with production settings, PostgreSQL, locust as the visitors; bench/README.md.
+load: $(STAMP)
+	@test -x $(VENV)/bin/locust || $(PY) -m pip install --quiet -e ".[load]"
+	@$(WITH_DB) $(PY) bench/load.py $(ARGS)
 
 # A backup folder under backups/ (or TARGET=/path): database dump, stored files, manifest with counts and hashes.
 backup: $(STAMP)
