@@ -67,7 +67,8 @@ class PartnerFilter(django_filters.FilterSet):
         if not value.strip():
             return queryset
         # The matching ids once: otherwise the paginator's COUNT and the page query each run the full-text search.
-        return queryset.filter(pk__any=list(queryset.search(value).order_by().values_list("pk", flat=True)))
+        matching = queryset.search(value, network=self.network).order_by().values_list("pk", flat=True)
+        return queryset.filter(pk__any=list(matching))
 
     # Uncorrelated IN subqueries: at 100,000 offers the correlated EXISTS took 600 ms, these take a few.
     def filter_life_stage(self, queryset, name, value):

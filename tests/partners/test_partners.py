@@ -270,6 +270,16 @@ def test_german_full_text_search_over_names_offers_and_descriptions(login, world
     assert names(login(world.coordinator).get(url("partner_list", world), {"q": query})) == expected
 
 
+@pytest.mark.parametrize("query", ["Hebamme", "Wochenbett", "beratung", "Kita", "Sprachförderung"])
+def test_searching_within_a_network_finds_what_the_whole_search_finds_there(world, register, query):
+    shared = MembershipFactory(network=world.other_network, partner=register["midwife"]).partner  # in both networks
+    Offer.objects.create(partner=world.foreign_partner, title="Wochenbettbetreuung und Sprachförderung")
+    for network in (world.network, world.other_network):
+        members = Partner.objects.in_network(network)
+        assert set(members.search(query, network=network)) == set(members.search(query))
+    assert shared in Partner.objects.in_network(world.other_network).search("Wochenbett", network=world.other_network)
+
+
 def test_the_list_filters_by_membership_and_profile_state(login, world, register):
     Membership.objects.filter(partner=register["midwife"]).update(state="eingeladen")
     Partner.objects.filter(pk=world.partner_b.pk).update(profile_state="geprueft")
