@@ -51,7 +51,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 RESULTS = BASE_DIR / "bench" / "results"
 
-from bench.load_flows import FLOWS, signings_needed, users_per_flow  # noqa: E402  (the path above first)
+from bench.bench_partners import percentile  # noqa: E402  (the path above first)
+from bench.load_flows import FLOWS, signings_needed, users_per_flow  # noqa: E402
 
 PARTNERS = 2000
 STAFF_NETWORKS = 4  # coordination and Jugendamt work in scale-001 … scale-004
@@ -347,12 +348,6 @@ def run_locust(args, base_url: str, plan_path: Path, results_path: Path, log_pat
 # ---------------------------------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def fmt(value: float, digits: int = 0) -> str:

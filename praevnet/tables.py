@@ -105,9 +105,6 @@ class Table(tables.Table):
         return conditional_escape(localize(template_localtime(value), use_l10n=False))
 
 
-_RAISE = object()
-
-
 class _FastColumn:
     """One column of :meth:`Table.tbody_rows`, worked out once per table instead of once per cell.
 
@@ -151,17 +148,6 @@ class _FastColumn:
         value = self.value(record)
         if value in self.empty_values:
             return self.bound_column.default
-        wanted = self.wanted
-        if wanted is not None and not self.link:
-            kwargs = {}
-            for key in wanted:
-                if key == "value":
-                    kwargs[key] = value
-                elif key == "record":
-                    kwargs[key] = record
-                else:
-                    kwargs[key] = row._optional_cell_arguments(self.bound_column, value)[key]
-            return self.render(**kwargs)
         return self.call(self.bound_column, value, row=row)
 
     def value(self, record):
