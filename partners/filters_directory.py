@@ -6,17 +6,26 @@ archived; the public side (finder, HSDS, coverage counts) sees only offers marke
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from partners.filters import district_choices
-from partners.models import AccessRoute, Language, LifeStage, Membership, Network, Offer, Partner, Sector, prefix_query
+from partners.models import (
+    NAME_VECTOR,
+    AccessRoute,
+    Language,
+    LifeStage,
+    Membership,
+    Network,
+    Offer,
+    Partner,
+    Sector,
+    prefix_query,
+)
 from praevnet.widgets import FastSelect
 
 # The ages a parent can pick in the finder; -1 is "expecting a baby".
@@ -45,19 +54,23 @@ def active_member_ids(networks) -> QuerySet:
     )
 
 
-def member_of(networks, partner) -> QuerySet[Membership]:
-    """Correlated subquery for Exists(): `partner` (an OuterRef) is an active, not archived member."""
+def member_of(networks, partner) -> Q:
+    """Condition: `partner` (an OuterRef to an institution's id) is an active member and not archived.
+
+    Two correlated checks instead of one over membership joined to institution: the few archived institutions are
+    an anti-join on a small index, and the membership check needs no second table. For a network holding all
+    10,000 institutions that halves the work of each finder search and its planning time (3 → 0.7 ms)."""
     networks = [networks] if isinstance(networks, Network) else list(networks)
-    return Membership.objects.filter(
-        partner_id=partner, network__in=networks, state=Membership.State.ACTIVE, partner__archived_at__isnull=True
-    )
+    membership = Membership.objects.filter(partner_id=partner, network__in=networks, state=Membership.State.ACTIVE)
+    archived = Partner.objects.filter(pk=partner, archived_at__isnull=False)
+    return Exists(membership) & ~Exists(archived)
 
 
 def network_offers(networks, *, published_only: bool) -> QuerySet[Offer]:
     """The offers of the active members of one network (or of several, for a Kreis)."""
     # Correlated: with LIMIT the planner probes the membership index per offer instead of hashing every member
     # of a 10,000-member network first (the finder's search went from 28 to 4 ms at 100,000 offers).
-    offers = Offer.objects.filter(Exists(member_of(networks, OuterRef("partner_id"))))
+    offers = Offer.objects.filter(member_of(networks, OuterRef("partner_id")))
     return offers.filter(published=True) if published_only else offers
 
 
@@ -82,13 +95,6 @@ def life_stages_for_age(age: int, stages=None) -> list[int]:
 # Up to this many matches the search hands over the matching ids (an exact, cheap count and a small sort); above it
 # the page walks the title index and stops after one page (the matches are dense then, so that is quick).
 SPARSE_MATCHES = 3000
-
-
-def name_query(text: str) -> SearchQuery:
-    """Like models.prefix_query, but only against the name part (weight A) of an institution's search vector."""
-    words = [re.sub(r"[^\w]", "", word) for word in text.split()]
-    words = [word for word in words if word][:8]
-    return SearchQuery(" & ".join(f"{word}:*A" for word in words), search_type="raw", config="german")
 
 
 @dataclass
@@ -127,13 +133,19 @@ def offer_search(
     # per institution found, not by hashing all members of a big network first
     candidates = Partner.objects.order_by()
     if networks is not None:
-        candidates = candidates.filter(Exists(member_of(networks, OuterRef("pk"))))
+        networks = [networks] if isinstance(networks, Network) else list(networks)
+        membership = Membership.objects.filter(
+            partner_id=OuterRef("pk"), network__in=networks, state=Membership.State.ACTIVE
+        )
+        candidates = candidates.filter(Exists(membership), archived_at__isnull=True)
     if name_parts:
         partners = candidates.filter(search_vector=query).values_list("pk", flat=True)
     else:
         # only the institution's name (weight A of its search vector): "Eltern" in a hundred descriptions would
         # otherwise bring every offer of those institutions, and a slow page with it
-        partners = candidates.filter(search_vector=name_query(text)).values_list("pk", flat=True)
+        # through the name's own index (partner_name_gin): the weight-A part of the full search vector
+        # would need a recheck of every institution the GIN index finds for the word anywhere (5 → 1.5 ms)
+        partners = candidates.annotate(name_vector=NAME_VECTOR).filter(name_vector=query).values_list("pk", flat=True)
     partner_ids = list(partners)
     condition = Q(search_vector=query)
     if partner_ids:  # `partner_id = ANY(array)`: one parameter, and both sides of the OR can use an index

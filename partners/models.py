@@ -296,6 +296,10 @@ def institution_key(name: str, postcode: str) -> tuple[str, str]:
     return " ".join(name.split()).lower(), postcode.strip()
 
 
+# An institution's name alone, as the finder searches it; indexed (partner_name_gin), so keep the two the same.
+NAME_VECTOR = SearchVector("name", config="german")
+
+
 class PartnerQuerySet(models.QuerySet):
     def by_institution_key(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Partner]:
         """The existing partners for `institution_key`s (the oldest where two already share one), with networks."""
@@ -431,10 +435,13 @@ class Partner(models.Model):
         ordering = ["name"]
         indexes = [
             GinIndex(fields=["search_vector"], name="partner_search_gin"),
+            GinIndex(NAME_VECTOR, name="partner_name_gin"),
             # the register's default order: a big network's first page walks this instead of sorting everyone
             models.Index(fields=["name"], name="partner_name_idx"),
             # index-only counts of the register and of the profiles waiting for review
             models.Index(fields=["id"], condition=Q(archived_at__isnull=True), name="partner_active_idx"),
+            # the few archived ones: "not archived" is an anti-join on this instead of a look at every institution
+            models.Index(fields=["id"], condition=Q(archived_at__isnull=False), name="partner_archived_idx"),
             models.Index(
                 fields=["id"],
                 condition=Q(archived_at__isnull=True, profile_state="eingereicht"),
@@ -490,7 +497,11 @@ class Membership(models.Model):
                 violation_error_message=_("„Mitglied bis“ darf nicht vor „Mitglied seit“ liegen."),
             ),
         ]
-        indexes = [models.Index(fields=["network", "partner"], name="membership_network_partner_idx")]
+        indexes = [
+            models.Index(fields=["network", "partner"], name="membership_network_partner_idx"),
+            # the active members of a network without visiting the table (finder, directory, coverage)
+            models.Index(fields=["network", "partner"], condition=Q(state="aktiv"), name="membership_active_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.partner} in {self.network}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -126,12 +126,13 @@ class NetworkUpdateView(NetworkMixin, UpdateView):
 
 def partner_queryset(network: Network):
     """The register of one network with everything the list shows, in a fixed number of queries."""
-    membership = Membership.objects.filter(partner=OuterRef("pk"), network=network)
     offers = Offer.objects.filter(partner=OuterRef("pk")).order_by().values("partner").annotate(n=Count("*"))
     return (
         Partner.objects.filter(memberships__network=network)
         .annotate(
-            membership_state=Subquery(membership.values("state")[:1]),
+            # the state from the membership row the filter joins already (one per network): a subquery per row,
+            # ordered like Membership's Meta, joined network and institution again for every row it computed
+            membership_state=F("memberships__state"),
             offer_count=Coalesce(Subquery(offers.values("n")[:1]), 0),
         )
         .prefetch_related("sectors")

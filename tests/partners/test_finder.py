@@ -253,3 +253,29 @@ def test_the_finder_search_matches_an_institution_by_name_not_by_its_description
     assert "Hebammensprechstunde" in html
     html = client.get(finder(world.network), {"q": "junge"}).content.decode()
     assert "kein passendes Angebot" in html
+
+
+def test_the_capped_count_does_not_sort_and_counts_what_the_page_shows(client, world, offers, monkeypatch):
+    from partners import views_finder
+
+    partner = MembershipFactory(network=world.network, partner=PartnerFactory(name="Familienbüro")).partner
+    for n in range(5):
+        make_offer(partner, f"Krabbelgruppe {n}", stages=("0-3",))
+    monkeypatch.setattr(views_finder.CappedPaginator, "CAP", 3)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(finder(world.network), {"life_stage": LifeStage.objects.get(slug="0-3").pk}).content.decode()
+    counts = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1 and "ORDER BY" not in counts[0]  # the count need not walk the title index
+    assert "Mehr als 3 Angebote" in html
+
+
+def test_an_archived_member_found_by_name_brings_no_offer(client, world, offers):
+    from django.utils import timezone
+
+    from partners.models import Partner
+
+    partner = MembershipFactory(network=world.network, partner=PartnerFactory(name="Storchennest Hebammen")).partner
+    make_offer(partner, "Rückbildungskurs", stages=("0-3",))
+    assert "Rückbildungskurs" in client.get(finder(world.network), {"q": "Storchennest"}).content.decode()
+    Partner.objects.filter(pk=partner.pk).update(archived_at=timezone.now())
+    assert "kein passendes Angebot" in client.get(finder(world.network), {"q": "Storchennest"}).content.decode()

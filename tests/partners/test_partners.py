@@ -360,3 +360,13 @@ def test_an_anonymised_contact_cannot_be_typed_back_in(login, world):
     contact.refresh_from_db()
     assert contact.name == "Anonymisierte Person"
     assert contact.email == ""
+
+
+def test_the_list_shows_each_member_once_with_its_state_in_this_network(login, world, register):
+    midwife = register["midwife"]
+    MembershipFactory(network=world.other_network, partner=midwife, state="beendet")  # ended elsewhere
+    Membership.objects.filter(partner=midwife, network=world.network).update(state="eingeladen")
+    response = login(world.coordinator).get(url("partner_list", world))
+    rows = [p for p in response.context["table"].page.object_list.data if p.pk == midwife.pk]
+    assert len(rows) == 1 and rows[0].membership_state == "eingeladen"
+    assert "eingeladen" in response.content.decode()
