@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from partners.models import Membership, Partner
-from praevnet.tables import DateColumn, Table, pk_url
+from praevnet.tables import DateColumn, Table, escape_html, pk_url
 
 STATE_BADGES = {
     "aktiv": "text-bg-success",
@@ -16,7 +16,8 @@ STATE_BADGES = {
 
 
 def badge(value: str, label: str) -> str:
-    return format_html('<span class="badge {}">{}</span>', STATE_BADGES.get(value, "text-bg-light"), label)
+    css = STATE_BADGES.get(value, "text-bg-light")
+    return mark_safe(f'<span class="badge {css}">{escape_html(label)}</span>')
 
 
 class MembershipTable(Table):
@@ -77,11 +78,13 @@ class PartnerTable(Table):
 
     def render_name(self, record):
         url = self.partner_url(record.pk)
-        extra = mark_safe(' <span class="badge text-bg-secondary">archiviert</span>') if record.archived_at else ""
-        return format_html('<a href="{}">{}</a>{}', url, record.name, extra)
+        extra = ' <span class="badge text-bg-secondary">archiviert</span>' if record.archived_at else ""
+        return mark_safe(f'<a href="{escape_html(url)}">{escape_html(record.name)}</a>{extra}')
 
     def render_sectors(self, record):
-        return ", ".join(sector.name for sector in record.sectors.all()) or "—"
+        sectors = getattr(record, "sector_list", None)  # the register's queryset fetches them as a plain list
+        sectors = record.sectors.all() if sectors is None else sectors
+        return ", ".join(sector.name for sector in sectors) or "—"
 
     def render_membership_state(self, value):
         return badge(value, self.membership_labels.get(value, value))

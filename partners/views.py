@@ -23,7 +23,7 @@ from partners.forms import (
     PartnerForm,
     ReviewForm,
 )
-from partners.models import Membership, Network, Offer, Partner, institution_key
+from partners.models import Membership, Network, Offer, Partner, Sector, institution_key
 from partners.services import (
     PARTNER_FIELDS,
     PARTNER_M2M,
@@ -135,7 +135,8 @@ def partner_queryset(network: Network):
             membership_state=F("memberships__state"),
             offer_count=Coalesce(Subquery(offers.values("n")[:1]), 0),
         )
-        .prefetch_related("sectors")
+        # a plain list per institution: no related manager built per row to fill it and again to read it
+        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.all(), to_attr="sector_list"))
         .only(*PARTNER_LIST_FIELDS)  # not the long texts and the search vector of every row
     )
 

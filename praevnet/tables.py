@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 from functools import partial
 
 import django_tables2 as tables
@@ -10,6 +11,7 @@ from django.template.base import template_localtime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django_tables2.columns import ManyToManyColumn
@@ -97,12 +99,22 @@ class Table(tables.Table):
     def _cell(bound_column, value) -> str:
         # what `{{ cell }}`, `{{ cell|localize }}` and `{{ cell|unlocalize }}` do in tables2's template
         if isinstance(value, str):  # text and markup: localize() and template_localtime() leave them as they are
-            return conditional_escape(value)
+            return escape_html(value)
         if bound_column.localize is None:
-            return conditional_escape(localize(template_localtime(value)))
+            return escape_html(localize(template_localtime(value)))
         if bound_column.localize:
-            return conditional_escape(localize(template_localtime(value), use_l10n=True))
-        return conditional_escape(localize(template_localtime(value), use_l10n=False))
+            return escape_html(localize(template_localtime(value), use_l10n=True))
+        return escape_html(localize(template_localtime(value), use_l10n=False))
+
+
+def escape_html(value) -> str:
+    """`conditional_escape()` – markup stays, everything else is escaped the same way – without the lazy-string
+    wrapper Django puts around it, which cost more than the escaping itself in a table of 100 rows."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 class _FastColumn:
