@@ -351,7 +351,9 @@ def matching_ids(text: str, *, network: Network | None = None) -> models.QuerySe
         members = Membership.objects.filter(network=network).values("partner_id")
         partners, offers = partners.filter(pk__in=members), offers.filter(partner_id__in=members)
     # One IN over the union of two searches; a correlated EXISTS per partner was 5x slower at 100k offers.
-    return partners.order_by().values("pk").union(offers.order_by().values("partner_id"))
+    return (
+        partners.order_by().values_list("pk", flat=True).union(offers.order_by().values_list("partner_id", flat=True))
+    )
 
 
 class Partner(models.Model):

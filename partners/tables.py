@@ -82,9 +82,8 @@ class PartnerTable(Table):
         return mark_safe(f'<a href="{escape_html(url)}">{escape_html(record.name)}</a>{extra}')
 
     def render_sectors(self, record):
-        sectors = getattr(record, "sector_list", None)  # the register's queryset fetches them as a plain list
-        sectors = record.sectors.all() if sectors is None else sectors
-        return ", ".join(sector.name for sector in sectors) or "—"
+        # partner_queryset fetches them as a plain list
+        return ", ".join(sector.name for sector in record.sector_list) or "—"
 
     def render_membership_state(self, value):
         return badge(value, self.membership_labels.get(value, value))
