@@ -82,8 +82,8 @@ class PartnerTable(Table):
         return mark_safe(f'<a href="{escape_html(url)}">{escape_html(record.name)}</a>{extra}')
 
     def render_sectors(self, record):
-        # partner_queryset fetches them as a plain list
-        return ", ".join(sector.name for sector in record.sector_list) or "—"
+        # partner_queryset fetches the names in the page query, in the sectors' order
+        return ", ".join(record.sector_names) or "—"
 
     def render_membership_state(self, value):
         return badge(value, self.membership_labels.get(value, value))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -134,9 +135,9 @@ def partner_queryset(network: Network):
             # ordered like Membership's Meta, joined network and institution again for every row it computed
             membership_state=F("memberships__state"),
             offer_count=Coalesce(Subquery(offers.values("n")[:1]), 0),
+            # the names in the page query itself: a prefetch would be a second query and model instances per row
+            sector_names=ArraySubquery(Sector.objects.filter(partners=OuterRef("pk")).values("name")),
         )
-        # a plain list per institution: no related manager built per row to fill it and again to read it
-        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.all(), to_attr="sector_list"))
         .only(*PARTNER_LIST_FIELDS)  # not the long texts and the search vector of every row
     )
 

@@ -12,11 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
-from django_tables2.utils import A, signature
+from django_tables2.rows import BoundRow
+from django_tables2.templatetags.django_tables2 import table_page_range
+from django_tables2.utils import A, AttributeDict, signature
 
 from praevnet.audit import action_label
 from praevnet.models import AuditEntry
@@ -74,9 +78,75 @@ class Table(tables.Table):
     def __init__(self, *args, template_name: str | None = None, **kwargs):
         super().__init__(*args, template_name=template_name or "django_tables2/praevnet.html", **kwargs)
 
+    def markup(self) -> str:
+        """The whole table as tables2's bootstrap5-responsive template writes it, assembled in Python.
+
+        The template engine spent more on the wrapper than on the rows: three levels of ``extends`` and
+        ``block.super``, and a ``querystring_replace`` tag per sort link and page link. What each part writes is
+        pinned against tables2's own template in tests/praevnet/test_tables.py.
+        """
+        request = self.request
+        return mark_safe(
+            '<div class="table-container table-responsive">'
+            f"<table {_attrs_html(AttributeDict({'class': 'table', **self.attrs}))}>"
+            f"{self._thead(request)}<tbody {_attrs_html(self.attrs.get('tbody'))}>{self.tbody_rows()}</tbody>"
+            f"{self._tfoot()}</table>{self._pagination(request)}</div>"
+        )
+
+    def _thead(self, request) -> str:
+        if not self.show_header:
+            return ""
+        cells = []
+        for column in self.columns:
+            header = escape_html(column.header)
+            if column.orderable:
+                href = _querystring(request, self.prefixed_order_by_field, column.order_by_alias.next)
+                header = f'<a href="{href}">{header}</a>'
+            cells.append(f'<th {column.attrs["th"].as_html()} scope="col">{header}</th>')
+        return f"<thead {_attrs_html(self.attrs.get('thead'))}><tr>{''.join(cells)}</tr></thead>"
+
+    def _tfoot(self) -> str:
+        if not self.has_footer():
+            return ""
+        cells = "".join(
+            f"<td {column.attrs['tf'].as_html()}>{escape_html(column.footer)}</td>" for column in self.columns
+        )
+        return f"<tfoot {_attrs_html(self.attrs.get('tfoot'))}><tr>{cells}</tr></tfoot>"
+
+    def _pagination(self, request) -> str:
+        page = getattr(self, "page", None)
+        if not page or self.paginator.num_pages <= 1:
+            return ""
+        field = self.prefixed_page_field
+        items = []
+        if page.has_previous():
+            href = _querystring(request, field, page.previous_page_number())
+            items.append(
+                f'<li class="previous page-item"><a href="{href}" class="page-link">'
+                f'<span aria-hidden="true">&laquo;</span> {escape_html(gettext("previous"))}</a></li>'
+            )
+        if page.has_previous() or page.has_next():
+            for number in table_page_range(page, self.paginator):
+                active = " active" if page.number == number else ""
+                href = f' href="{_querystring(request, field, number)}"' if number != "..." else ""
+                items.append(
+                    f'<li class="page-item{active}"><a class="page-link"{href}>{escape_html(localize(number))}</a></li>'
+                )
+        if page.has_next():
+            href = _querystring(request, field, page.next_page_number())
+            items.append(
+                f'<li class="next page-item"><a href="{href}" class="page-link">{escape_html(gettext("next"))} '
+                '<span aria-hidden="true">&raquo;</span></a></li>'
+            )
+        return (
+            f'<nav aria-label="{PAGINATION_LABEL}"><ul class="pagination justify-content-center">'
+            f"{''.join(items)}</ul></nav>"
+        )
+
     def tbody_rows(self) -> str:
         columns = [_FastColumn(bound_column) for bound_column in self.columns]
         html = []
+        plain_rows = not self.row_attrs  # then a row's attributes are only its even/odd class
         for row in self.paginated_rows:
             record = row.record
             fast = isinstance(record, models.Model)
@@ -90,7 +160,12 @@ class Table(tables.Table):
                         bound_column, render_func=partial(column.call, row=row), default=bound_column.default
                     )
                 cells.append(f"<td {column.td}>{self._cell(bound_column, value)}</td>")
-            html.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
+            attrs = (
+                f'class="{row.get_even_odd_css_class()}"'
+                if plain_rows and type(row) is BoundRow
+                else row.attrs.as_html()
+            )
+            html.append(f"<tr {attrs}>{''.join(cells)}</tr>")
         if not html and self.empty_text:
             html.append(f'<tr><td colspan="{len(columns)}">{conditional_escape(self.empty_text)}</td></tr>')
         return mark_safe("".join(html))
@@ -105,6 +180,22 @@ class Table(tables.Table):
         if bound_column.localize:
             return escape_html(localize(template_localtime(value), use_l10n=True))
         return escape_html(localize(template_localtime(value), use_l10n=False))
+
+
+#: The label of the page links for screen readers (tables2's template says "Table navigation", in English).
+PAGINATION_LABEL = "Seiten der Tabelle"
+
+
+def _attrs_html(attrs) -> str:
+    """What ``{{ attrs.as_html }}`` writes in tables2's template: the attributes, or nothing for a missing entry."""
+    return attrs.as_html() if isinstance(attrs, AttributeDict) else ""
+
+
+def _querystring(request, key: str, value) -> str:
+    """tables2's ``{% querystring_replace key=value %}``: the current query string with one parameter replaced."""
+    params = dict(request.GET) if request is not None else {}
+    params[key] = value
+    return escape("?" + urlencode(params, doseq=True))
 
 
 def escape_html(value) -> str:
