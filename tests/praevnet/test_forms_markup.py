@@ -52,7 +52,9 @@ def test_errors_and_required_marks_show():
     form = FilterForm({"needed": "", "sector": "99", "agree": ""})
     form.is_valid()
     needed, sector, agree = (render(form, name, "as_bootstrap_field") for name in ("needed", "sector", "agree"))
-    assert 'class="asteriskField">*</span>' in needed and "is-invalid" in needed and "Dieses Feld ist zwingend" in needed
+    assert (
+        'class="asteriskField">*</span>' in needed and "is-invalid" in needed and "Dieses Feld ist zwingend" in needed
+    )
     assert 'aria-invalid="true"' in sector and "99 ist keine gültige Auswahl" in sector
     assert 'class="form-check"' in agree and "is-invalid" in agree
     assert "Suche &lt;Name&gt;" in render(form, "q", "as_bootstrap_field")
