@@ -1,19 +1,77 @@
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from partners.models import District, LifeStage, Membership, Offer, Partner, Sector, matching_ids
+from partners.models import (
+    AccessRoute,
+    District,
+    Language,
+    LifeStage,
+    Membership,
+    Municipality,
+    Network,
+    Offer,
+    Partner,
+    Sector,
+    matching_ids,
+)
 from praevnet.widgets import FastSelect
 
 
-def district_choices(network) -> list:
-    """The network's Sozialräume; grouped by municipality where the network spans several (a Kreis)."""
-    rows = District.objects.filter(municipality__networks=network).values_list("pk", "name", "municipality__name")
+def _grouped_districts(rows) -> list:
+    """Sozialräume as (pk, name, municipality) rows → choices, grouped by municipality where there are several (a
+    Kreis), each in name order."""
     rows = sorted(rows, key=lambda row: (row[2].casefold(), row[1].casefold()))
     municipalities = list(dict.fromkeys(municipality for _, _, municipality in rows))
     if len(municipalities) <= 1:
         return [(pk, name) for pk, name, _ in rows]
     return [(m, [(pk, name) for pk, name, municipality in rows if municipality == m]) for m in municipalities]
+
+
+#: The editable lists a filter select can offer, by the filter's name.
+TAXONOMIES = {
+    "sector": Sector,
+    "topic": Sector,
+    "life_stage": LifeStage,
+    "access_route": AccessRoute,
+    "language": Language,
+}
+
+
+def choice_lists(network, *names: str) -> dict[str, list]:
+    """The choices of several filter selects in one query instead of one query each.
+
+    ``names`` are keys of TAXONOMIES (in their display order, as ``Model.objects.values_list("pk", "name")`` gives
+    them) and ``"district"`` (the network's Sozialräume, grouped by municipality where the network spans several).
+    Written as SQL: the ORM took longer to build this union (0.5 ms) than the database to answer it (0.3 ms).
+    """
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for index, name in enumerate(names):
+        if name == "district":
+            through = Network.municipalities.through._meta
+            parts.append(
+                f"SELECT {index}, 0, d.id, d.name, m.name FROM {quote(District._meta.db_table)} d "
+                f"JOIN {quote(Municipality._meta.db_table)} m ON m.id = d.municipality_id "
+                f"JOIN {quote(through.db_table)} nm ON nm.municipality_id = m.id WHERE nm.network_id = %s"
+            )
+            params.append(network.pk)
+        else:  # numbered in the list's own order (Taxonomy.Meta.ordering), which the union does not keep
+            parts.append(
+                f"SELECT {index}, ROW_NUMBER() OVER (ORDER BY \"order\", name), id, name, '' "
+                f"FROM {quote(TAXONOMIES[name]._meta.db_table)}"
+            )
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = sorted(cursor.fetchall())
+    found = {name: [] for name in names}
+    for part, _rank, pk, label, group in rows:
+        found[names[part]].append((pk, label, group))
+    return {
+        name: _grouped_districts(rows) if name == "district" else [(pk, label) for pk, label, _ in rows]
+        for name, rows in found.items()
+    }
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -52,9 +110,8 @@ class PartnerFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, network, request=None, prefix=None):
         self.network = network
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["sector"].extra["choices"] = list(Sector.objects.values_list("pk", "name"))
-        self.filters["life_stage"].extra["choices"] = list(LifeStage.objects.values_list("pk", "name"))
-        self.filters["district"].extra["choices"] = district_choices(network)
+        for name, choices in choice_lists(network, "sector", "life_stage", "district").items():
+            self.filters[name].extra["choices"] = choices
 
     @property
     def qs(self):

@@ -13,17 +13,14 @@ from django import forms
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from partners.filters import district_choices
+from partners.filters import choice_lists
 from partners.models import (
     NAME_VECTOR,
-    AccessRoute,
-    Language,
     LifeStage,
     Membership,
     Network,
     Offer,
     Partner,
-    Sector,
     prefix_query,
 )
 from praevnet.widgets import FastSelect
@@ -185,12 +182,14 @@ class OfferFilterBase(django_filters.FilterSet):
         model = Offer
         fields: list[str] = []
 
+    #: the selects whose choices come from the database (see partners.filters.choice_lists)
+    choice_filters: tuple[str, ...] = ("life_stage", "district", "language")
+
     def __init__(self, data=None, queryset=None, *, network, request=None, prefix=None):
         self.network = network
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["life_stage"].extra["choices"] = list(LifeStage.objects.values_list("pk", "name"))
-        self.filters["district"].extra["choices"] = district_choices(network)
-        self.filters["language"].extra["choices"] = list(Language.objects.values_list("pk", "name"))
+        for name, choices in choice_lists(network, *self.choice_filters).items():
+            self.filters[name].extra["choices"] = choices
 
     @property
     def active(self) -> dict:
@@ -238,10 +237,7 @@ class DirectoryFilter(OfferFilterBase):
     class Meta(OfferFilterBase.Meta):
         fields = ["q", "life_stage", "district", "access_route", "language", "sector", "published"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["access_route"].extra["choices"] = list(AccessRoute.objects.values_list("pk", "name"))
-        self.filters["sector"].extra["choices"] = list(Sector.objects.values_list("pk", "name"))
+    choice_filters = ("life_stage", "district", "language", "access_route", "sector")
 
     def filter_access_route(self, queryset, name, value):
         return queryset.filter(linked("access_routes", "accessroute_id", value))
@@ -276,6 +272,8 @@ class FinderFilter(OfferFilterBase):
     class Meta(OfferFilterBase.Meta):
         fields = ["q", "age", "life_stage", "district", "topic", "language", "cost"]
 
+    choice_filters = ("life_stage", "district", "language", "topic")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["q"].label = "Suchwort"
@@ -284,7 +282,6 @@ class FinderFilter(OfferFilterBase):
         self.filters["district"].label = "Wo wohnen Sie?"
         self.filters["district"].extra["empty_label"] = "überall"
         self.filters["language"].label = "Sprache"
-        self.filters["topic"].extra["choices"] = list(Sector.objects.values_list("pk", "name"))
         # written by hand in finder/offer_list.html (crispy's template per field cost more than the search)
         for name, field in self.form.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"

@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, UpdateView
@@ -46,7 +49,7 @@ from praevnet.access import NetworkMixin, Perm, method_checked, network_view, on
 from praevnet.files import attachment_response
 from praevnet.markdown import render_markdown
 from praevnet.models import AuditEntry, NetworkRole
-from praevnet.tables import AuditTable
+from praevnet.tables import AuditTable, CountedPaginator
 
 
 class NetworkDetailView(NetworkMixin, DetailView):
@@ -146,6 +149,8 @@ def partner_queryset(network: Network):
 PARTNER_LIST_FIELDS = ("name", "city", "archived_at", "profile_state", "updated", "reviewed_at")
 
 
+# Reads only (the session is saved by its middleware, outside any transaction): no BEGIN and COMMIT around it.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class PartnerListView(NetworkMixin, SingleTableMixin, FilterView):
     permission = Perm.VIEW_PARTNERS
     table_class = PartnerTable
@@ -165,7 +170,23 @@ class PartnerListView(NetworkMixin, SingleTableMixin, FilterView):
 
     def get_table_pagination(self, table):
         per_page = self.request.GET.get("per_page")
-        return {"per_page": int(per_page) if per_page in {"25", "50", "100"} else 25}
+        pagination = {"per_page": int(per_page) if per_page in {"25", "50", "100"} else 25}
+        if table is not None and self.counts[0] is not None:
+            pagination.update(paginator_class=CountedPaginator, count=self.counts[0])
+        return pagination
+
+    @cached_property
+    def counts(self) -> tuple[int | None, int]:
+        """(institutions listed or None, profiles waiting for review).
+
+        Without a filter both count the same rows – the network's institutions that are not archived – so one
+        query answers both; with a filter the list's count is left to the paginator.
+        """
+        waiting = Q(profile_state=Partner.ProfileState.SUBMITTED)
+        if not any(self.request.GET.get(name) for name in self.filterset.filters):
+            row = self.object_list.aggregate(listed=Count("pk"), waiting=Count("pk", filter=waiting))
+            return row["listed"], row["waiting"]
+        return None, Partner.objects.in_network(self.network).filter(waiting, archived_at__isnull=True).count()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -176,9 +197,7 @@ class PartnerListView(NetworkMixin, SingleTableMixin, FilterView):
             per_page_options=[25, 50, 100],
             current_per_page=self.get_table_pagination(None)["per_page"],
             query_without_page=query.urlencode(),
-            waiting_for_review=Partner.objects.in_network(self.network)
-            .filter(profile_state=Partner.ProfileState.SUBMITTED, archived_at__isnull=True)
-            .count(),
+            waiting_for_review=self.counts[1],
         )
         return context
 

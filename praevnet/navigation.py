@@ -6,8 +6,10 @@ Apps add their entries to NAVIGATION; order is the order shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from praevnet.access import Perm, has_perm, own_partner
 
@@ -35,12 +37,23 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
+@lru_cache(maxsize=2048)
+def network_url(url_name: str, slug: str, urlconf: str, prefix: str) -> str:
+    """A network page's URL, reversed once per process: the menu has eleven entries on every page.
+
+    URL patterns do not change while the process runs; urlconf and prefix are part of the key for tests that swap
+    them (the script prefix is what reverse() puts in front).
+    """
+    return reverse(url_name, kwargs={"network": slug}, urlconf=urlconf)
+
+
 def items_for(request, network) -> list[dict]:
     current = request.resolver_match.view_name if request.resolver_match else ""
+    urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
     return [
         {
             "label": item.label,
-            "url": reverse(item.url_name, kwargs={"network": network.slug}),
+            "url": network_url(item.url_name, network.slug, urlconf, prefix),
             "active": bool(current) and current.startswith(item.section),
         }
         for item in NAVIGATION

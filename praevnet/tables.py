@@ -6,6 +6,7 @@ from functools import partial
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
 from django.db import models
 from django.template.base import template_localtime
 from django.urls import reverse
@@ -63,6 +64,14 @@ class DateColumn(tables.Column):
 
     def value(self, value):
         return self.render(value)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count by a query the view made anyway (so it does not count again)."""
+
+    def __init__(self, object_list, per_page, *args, count: int, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.count = count  # replaces Paginator.count, a cached property
 
 
 class Table(tables.Table):
