@@ -130,20 +130,28 @@ class NetworkUpdateView(NetworkMixin, UpdateView):
 
 def partner_queryset(network: Network):
     """The register of one network with everything the list shows, in a fixed number of queries."""
-    offers = Offer.objects.filter(partner=OuterRef("pk")).order_by().values("partner").annotate(n=Count("*"))
     return (
         Partner.objects.filter(memberships__network=network)
         .annotate(
             # the state from the membership row the filter joins already (one per network): a subquery per row,
             # ordered like Membership's Meta, joined network and institution again for every row it computed
             membership_state=F("memberships__state"),
-            offer_count=Coalesce(Subquery(offers.values("n")[:1]), 0),
-            # the names in the page query itself: a prefetch would be a second query and model instances per row
-            sector_names=ArraySubquery(Sector.objects.filter(partners=OuterRef("pk")).values("name")),
+            offer_count=OFFER_COUNT,
+            sector_names=SECTOR_NAMES,
         )
         .only(*PARTNER_LIST_FIELDS)  # not the long texts and the search vector of every row
     )
 
+
+# Built once: they do not depend on the network, and Django copies an expression when a query uses it.
+OFFER_COUNT = Coalesce(
+    Subquery(
+        Offer.objects.filter(partner=OuterRef("pk")).order_by().values("partner").annotate(n=Count("*")).values("n")[:1]
+    ),
+    0,
+)
+# the names in the page query itself: a prefetch would be a second query and model instances per row
+SECTOR_NAMES = ArraySubquery(Sector.objects.filter(partners=OuterRef("pk")).values("name"))
 
 #: The partner fields the register table shows or needs (name, place, state, archived, changed since review).
 PARTNER_LIST_FIELDS = ("name", "city", "archived_at", "profile_state", "updated", "reviewed_at")

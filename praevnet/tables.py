@@ -5,6 +5,7 @@ import html
 from functools import partial
 
 import django_tables2 as tables
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
@@ -184,6 +185,8 @@ class Table(tables.Table):
         # what `{{ cell }}`, `{{ cell|localize }}` and `{{ cell|unlocalize }}` do in tables2's template
         if isinstance(value, str):  # text and markup: localize() and template_localtime() leave them as they are
             return escape_html(value)
+        if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+            return str(value)  # what number_format() gives for a whole number without grouping, localized or not
         if bound_column.localize is None:
             return escape_html(localize(template_localtime(value)))
         if bound_column.localize:
@@ -251,6 +254,11 @@ class _FastColumn:
 
     def call(self, bound_column, value=None, *, row=None):
         """tables2's ``BoundRow._call_render`` with the signature known: render, then link."""
+        if not self.link:  # the common signatures without building all six arguments for every cell
+            if self.wanted == ("value",):
+                return self.render(value=value)
+            if self.wanted == ("record",):
+                return self.render(record=row.record)
         kwargs = row._optional_cell_arguments(bound_column, value)
         wanted = self.wanted
         content = self.render(**({key: kwargs[key] for key in wanted} if wanted is not None else kwargs))

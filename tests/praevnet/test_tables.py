@@ -200,3 +200,19 @@ def test_pk_url_is_reverse(world):
     url = pk_url("partners:partner_detail", network=world.network.slug)
     for pk in (1, 42, 10**9):
         assert url(pk) == reverse("partners:partner_detail", kwargs={"network": world.network.slug, "pk": pk})
+
+
+class NumberTable(Table):
+    plain = tables.Column()
+    forced = tables.Column(localize=True)
+    raw = tables.Column(localize=False)
+    flag = tables.Column()
+
+
+@pytest.mark.parametrize("grouping", [False, True])
+def test_whole_numbers_are_written_as_tables2_writes_them(world, request_, settings, grouping):
+    settings.USE_THOUSAND_SEPARATOR = grouping
+    rows = [{"plain": 1234567, "forced": 1234567, "raw": 1234567, "flag": True}, {"plain": 0, "forced": -5, "raw": 7}]
+    ours, stock = both(NumberTable, rows, request_)
+    assert normalise(ours) == normalise(stock)
+    assert ("1.234.567" in ours) is grouping and "1234567" in ours
