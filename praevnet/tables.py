@@ -88,6 +88,11 @@ class Table(tables.Table):
     def __init__(self, *args, template_name: str | None = None, **kwargs):
         super().__init__(*args, template_name=template_name or "django_tables2/praevnet.html", **kwargs)
 
+    def before_render(self, request):
+        # tables2 calls this with the request it renders for (render_table, as_html); the links keep its parameters
+        self.render_request = request
+        super().before_render(request)
+
     def markup(self) -> str:
         """The whole table as tables2's bootstrap5-responsive template writes it, assembled in Python.
 
@@ -95,7 +100,7 @@ class Table(tables.Table):
         ``block.super``, and a ``querystring_replace`` tag per sort link and page link. What each part writes is
         pinned against tables2's own template in tests/praevnet/test_tables.py.
         """
-        request = self.request
+        request = getattr(self, "render_request", None) or getattr(self, "request", None)
         return mark_safe(
             '<div class="table-container table-responsive">'
             f"<table {_attrs_html(AttributeDict({'class': 'table', **self.attrs}))}>"

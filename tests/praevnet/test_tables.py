@@ -216,3 +216,12 @@ def test_whole_numbers_are_written_as_tables2_writes_them(world, request_, setti
     ours, stock = both(NumberTable, rows, request_)
     assert normalise(ours) == normalise(stock)
     assert ("1.234.567" in ours) is grouping and "1234567" in ours
+
+
+def test_a_table_made_without_the_request_takes_the_one_it_is_rendered_for(world, request_):
+    """Views may build a table without `request=`; render_table and as_html hand it the request."""
+    partners = [Partner(pk=index, name=f"Einrichtung {index}") for index in range(1, 60)]
+    table = AccessorlessTable(partners)
+    table.paginate(per_page=25)
+    html = table.as_html(request_)
+    assert "sort=name&amp;page=2" in html  # the page links keep the request's parameters
