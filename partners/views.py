@@ -176,10 +176,14 @@ class PartnerListView(NetworkMixin, SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         return {"network": self.network}
 
-    def get_table_pagination(self, table):
+    @cached_property
+    def per_page(self) -> int:
         per_page = self.request.GET.get("per_page")
-        pagination = {"per_page": int(per_page) if per_page in {"25", "50", "100"} else 25}
-        if table is not None and self.counts[0] is not None:
+        return int(per_page) if per_page in {"25", "50", "100"} else 25
+
+    def get_table_pagination(self, table):
+        pagination = {"per_page": self.per_page}
+        if self.counts[0] is not None:
             pagination.update(paginator_class=CountedPaginator, count=self.counts[0])
         return pagination
 
@@ -203,7 +207,7 @@ class PartnerListView(NetworkMixin, SingleTableMixin, FilterView):
         context.update(
             may_manage=access.has_perm(self.request.user, Perm.MANAGE_PARTNERS, self.network),
             per_page_options=[25, 50, 100],
-            current_per_page=self.get_table_pagination(None)["per_page"],
+            current_per_page=self.per_page,
             query_without_page=query.urlencode(),
             waiting_for_review=self.counts[1],
         )

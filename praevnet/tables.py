@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -212,7 +212,7 @@ def _querystring(request, key: str, value) -> str:
     """tables2's ``{% querystring_replace key=value %}``: the current query string with one parameter replaced."""
     params = dict(request.GET) if request is not None else {}
     params[key] = value
-    return escape("?" + urlencode(params, doseq=True))
+    return escape_html("?" + urlencode(params, doseq=True))
 
 
 def escape_html(value) -> str:
