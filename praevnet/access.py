@@ -58,12 +58,9 @@ def roles_of(user: User) -> dict[int, NetworkRole]:
         return {}
     cached = getattr(user, "_praevnet_roles", None)
     if cached is None:
-        cached = {
-            role.network_id: role
-            for role in NetworkRole.objects.filter(user=user, network__is_active=True).select_related(
-                "network", "partner"
-            )
-        }
+        # unordered: a dict by network needs no order, and Meta.ordering would join the user table to sort by name
+        roles = NetworkRole.objects.filter(user=user, network__is_active=True).select_related("network", "partner")
+        cached = {role.network_id: role for role in roles.order_by()}
         user._praevnet_roles = cached
     return cached
 

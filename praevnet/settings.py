@@ -159,6 +159,14 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 # advice) lets the planner walk indexes: a small network's register page then reads its 200 members instead of
 # sorting every partner of the installation. A DATABASE_URL with ?options=… replaces this.
 DATABASES["default"]["OPTIONS"].setdefault("options", "-c random_page_cost=1.1")
+# Prepared statements: psycopg binds the parameters on the server and prepares a statement the second time a
+# connection runs it (CONN_MAX_AGE keeps the connection), so PostgreSQL parses and plans each of the few dozen
+# queries praevnet repeats on every page once per connection instead of once per request. 0 switches it off
+# (client-side binding, Django's default), e.g. behind a connection pooler that cannot keep prepared statements.
+_prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 2)
+if _prepare_threshold > 0:
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", _prepare_threshold)
 # Lets two test runs share one server without dropping each other's test database.
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 ATOMIC_REQUESTS = True

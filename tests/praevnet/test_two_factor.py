@@ -114,3 +114,22 @@ def test_legal_pages_and_logout_stay_reachable_before_the_second_factor(client, 
     password_login(client, world.coordinator)
     assert client.get(reverse("impressum")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302
+
+
+def test_a_confirmed_device_of_any_kind_counts_and_is_found_in_one_query(world, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from praevnet.auth import has_confirmed_device
+
+    person = world.contact_a
+    TOTPDevice.objects.create(user=person, name="App", confirmed=False)  # set up but never confirmed
+    with django_assert_num_queries(1):
+        assert not has_confirmed_device(person)
+    StaticDevice.objects.create(user=person, name="Notfallcodes", confirmed=True)
+    with django_assert_num_queries(1):
+        assert has_confirmed_device(person)
+    StaticDevice.objects.filter(user=person).delete()
+    TOTPDevice.objects.filter(user=person).update(confirmed=True)
+    assert has_confirmed_device(person)
+    assert not has_confirmed_device(world.contact_b)  # another person's device is not theirs
+    assert not has_confirmed_device(AnonymousUser())
