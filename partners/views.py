@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import CharField, Count, F, IntegerField, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -143,15 +143,32 @@ def partner_queryset(network: Network):
     )
 
 
-# Built once: they do not depend on the network, and Django copies an expression when a query uses it.
-OFFER_COUNT = Coalesce(
-    Subquery(
-        Offer.objects.filter(partner=OuterRef("pk")).order_by().values("partner").annotate(n=Count("*")).values("n")[:1]
-    ),
-    0,
+def _per_partner(sql: str) -> str:
+    """A correlated subquery on the register's rows, written out: the ORM spent longer compiling its Subquery and
+    ArraySubquery for every page (0.4 ms) than PostgreSQL spends running them for 25 rows. The register query is
+    never nested in another query, so its institutions keep their table name as alias."""
+    quote = connection.ops.quote_name
+    return sql.format(
+        partner=f"{quote(Partner._meta.db_table)}.id",
+        offer=quote(Offer._meta.db_table),
+        sector=quote(Sector._meta.db_table),
+        partner_sectors=quote(Partner.sectors.through._meta.db_table),
+    )
+
+
+OFFER_COUNT = RawSQL(
+    _per_partner("SELECT COUNT(*) FROM {offer} o WHERE o.partner_id = {partner}"), (), output_field=IntegerField()
 )
-# the names in the page query itself: a prefetch would be a second query and model instances per row
-SECTOR_NAMES = ArraySubquery(Sector.objects.filter(partners=OuterRef("pk")).values("name"))
+# the names in the page query itself, in the sectors' list order: a prefetch would be a second query and model
+# instances per row
+SECTOR_NAMES = RawSQL(
+    _per_partner(
+        "ARRAY(SELECT s.name FROM {sector} s JOIN {partner_sectors} ps ON ps.sector_id = s.id "
+        'WHERE ps.partner_id = {partner} ORDER BY s."order", s.name)'
+    ),
+    (),
+    output_field=ArrayField(CharField()),
+)
 
 #: The partner fields the register table shows or needs (name, place, state, archived, changed since review).
 PARTNER_LIST_FIELDS = ("name", "city", "archived_at", "profile_state", "updated", "reviewed_at")

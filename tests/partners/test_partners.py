@@ -370,3 +370,22 @@ def test_the_list_shows_each_member_once_with_its_state_in_this_network(login, w
     rows = [p for p in response.context["table"].page.object_list.data if p.pk == midwife.pk]
     assert len(rows) == 1 and rows[0].membership_state == "eingeladen"
     assert "eingeladen" in response.content.decode()
+
+
+def test_the_list_counts_offers_names_sectors_in_list_order_and_sorts_by_offer_count(login, world, register):
+    midwife = register["midwife"]
+    Offer.objects.create(partner=midwife, title="Geburtsvorbereitung")  # two offers now
+    first, second = Sector.objects.order_by("order", "name")[:2]
+    midwife.sectors.set([second, first])  # added in the other order: the list keeps the sectors' order
+    client = login(world.coordinator)
+    rows = {p.name: p for p in client.get(url("partner_list", world)).context["table"].page.object_list.data}
+    assert rows["Hebammenpraxis Rheinbogen"].offer_count == 2
+    assert rows["Hebammenpraxis Rheinbogen"].sector_names == [first.name, second.name]
+    assert rows["Grundschule Walsum"].offer_count == 1
+    assert rows["Erziehungsberatung Mitte"].offer_count == Offer.objects.filter(partner=world.partner_b).count()
+    for params in ({"sort": "-offer_count"}, {"sort": "-offer_count", "district": register["hamborn"].pk}):
+        ordered = client.get(url("partner_list", world), params).context["table"].page.object_list.data
+        counts = [partner.offer_count for partner in ordered]
+        assert counts == sorted(counts, reverse=True) and ordered[0].name == "Hebammenpraxis Rheinbogen"
+    html = client.get(url("partner_list", world), {"q": "Hebamme"}).content.decode()
+    assert f"{first.name}, {second.name}" in html
