@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
@@ -16,7 +15,7 @@ from partners.models import (
     Sector,
     matching_ids,
 )
-from praevnet.widgets import FastSelect
+from praevnet.widgets import FastCheckboxInput, FastSelect, FastTextInput
 
 
 def _grouped_districts(rows) -> list:
@@ -77,7 +76,7 @@ def choice_lists(network, *names: str) -> dict[str, list]:
 class PartnerFilter(django_filters.FilterSet):
     """The filters of the partner register; `network` limits the districts to the network's municipalities."""
 
-    q = django_filters.CharFilter(label="Suche", method="filter_search")
+    q = django_filters.CharFilter(label="Suche", method="filter_search", widget=FastTextInput)
     # Plain choices from values_list: the register's filter form is built on every list request, and model
     # instances for a few hundred Sozialräume cost more than the whole search.
     sector = django_filters.ChoiceFilter(
@@ -99,9 +98,7 @@ class PartnerFilter(django_filters.FilterSet):
     profile_state = django_filters.ChoiceFilter(
         label="Profil", choices=Partner.ProfileState.choices, empty_label="alle", widget=FastSelect
     )
-    archived = django_filters.BooleanFilter(
-        label="nur archivierte", method="filter_archived", widget=forms.CheckboxInput
-    )
+    archived = django_filters.BooleanFilter(label="nur archivierte", method="filter_archived", widget=FastCheckboxInput)
 
     class Meta:
         model = Partner

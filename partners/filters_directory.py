@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import django_filters
-from django import forms
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -23,7 +22,7 @@ from partners.models import (
     Partner,
     prefix_query,
 )
-from praevnet.widgets import FastSelect
+from praevnet.widgets import FastCheckboxInput, FastSelect, FastTextInput
 
 # The ages a parent can pick in the finder; -1 is "expecting a baby".
 AGE_CHOICES = [
@@ -167,7 +166,7 @@ def linked(field: str, column: str, value) -> Exists:
 class OfferFilterBase(django_filters.FilterSet):
     """Filters shared by the directory and the finder; `network` limits the Sozialräume to its municipalities."""
 
-    q = django_filters.CharFilter(label="Suche", method="filter_search")
+    q = django_filters.CharFilter(label="Suche", method="filter_search", widget=FastTextInput)
     life_stage = django_filters.ChoiceFilter(
         label="Lebensphase", method="filter_life_stage", empty_label="alle", widget=FastSelect
     )
@@ -231,7 +230,7 @@ class DirectoryFilter(OfferFilterBase):
         label="Handlungsfeld", method="filter_sector", empty_label="alle", widget=FastSelect
     )
     published = django_filters.BooleanFilter(
-        label="nur veröffentlichte Angebote", method="filter_published", widget=forms.CheckboxInput
+        label="nur veröffentlichte Angebote", method="filter_published", widget=FastCheckboxInput
     )
 
     class Meta(OfferFilterBase.Meta):

@@ -1,6 +1,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 
 from partners.models import Membership, Partner
 from praevnet.tables import DateColumn, Table, escape_html, pk_url
@@ -17,7 +17,8 @@ STATE_BADGES = {
 
 def badge(value: str, label: str) -> str:
     css = STATE_BADGES.get(value, "text-bg-light")
-    return mark_safe(f'<span class="badge {css}">{escape_html(label)}</span>')
+    # SafeString rather than mark_safe(), whose lazy-string check ran twice for every row of the register
+    return SafeString(f'<span class="badge {css}">{escape_html(label)}</span>')
 
 
 class MembershipTable(Table):
@@ -49,7 +50,9 @@ class MembershipTable(Table):
 
 class PartnerTable(Table):
     name = tables.Column(verbose_name="Einrichtung")
-    sectors = tables.Column(verbose_name="Handlungsfelder", empty_values=(), orderable=False)
+    # the names come with the page query (partner_queryset); the accessor "sectors" would build a related manager
+    # for every row only to leave it unused
+    sectors = tables.Column(verbose_name="Handlungsfelder", accessor="sector_names", empty_values=(), orderable=False)
     city = tables.Column(verbose_name="Ort")
     membership_state = tables.Column(verbose_name="Mitgliedschaft")
     # accessor "pk": the cell is drawn from the record; tables2 would otherwise look up the field's display label
@@ -79,7 +82,7 @@ class PartnerTable(Table):
     def render_name(self, record):
         url = self.partner_url(record.pk)
         extra = ' <span class="badge text-bg-secondary">archiviert</span>' if record.archived_at else ""
-        return mark_safe(f'<a href="{escape_html(url)}">{escape_html(record.name)}</a>{extra}')
+        return SafeString(f'<a href="{escape_html(url)}">{escape_html(record.name)}</a>{extra}')
 
     def render_sectors(self, record):
         # partner_queryset fetches the names in the page query, in the sectors' order

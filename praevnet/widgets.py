@@ -13,6 +13,11 @@ def escape(value) -> str:
     return _escape(str(value), quote=True)  # Django's escape() is the same, behind a slower lazy-string wrapper
 
 
+def _plain(value) -> str:
+    """What ``{{ value }}`` writes: markup stays, anything else is escaped."""
+    return str(value) if hasattr(value, "__html__") else escape(value)
+
+
 class FastSelect(forms.Select):
     """A <select> written in Python instead of one template include per option; same markup as Django's Select.
 
@@ -37,3 +42,35 @@ class FastSelect(forms.Select):
                 parts.append(option(option_value, label))
         parts.append("</select>")
         return mark_safe("".join(parts))
+
+
+class _FastInput:
+    """An <input> written in Python, the markup of Django's input.html and attrs.html without a template per field.
+
+    The register's filter form writes its search box and checkbox on every request; through the template engine
+    each took about 0.15 ms.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = f'<input type="{_plain(widget["type"])}" name="{_plain(widget["name"])}"'
+        if widget["value"] is not None:
+            html += f' value="{escape(widget["value"])}"'  # stringformat:'s' makes it plain text: always escaped
+        for key, item in widget["attrs"].items():
+            if item is True:
+                html += f" {_plain(key)}"
+            elif item is not False:
+                html += f' {_plain(key)}="{escape(item)}"'
+        return mark_safe(html + ">")
+
+
+class FastTextInput(_FastInput, forms.TextInput):
+    pass
+
+
+class FastCheckboxInput(_FastInput, forms.CheckboxInput):
+    pass
+
+
+class FastDateInput(_FastInput, forms.DateInput):
+    pass

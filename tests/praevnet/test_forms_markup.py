@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django import forms
 from django.template import Context, Template
 
-from praevnet.widgets import FastSelect
+from praevnet.widgets import FastCheckboxInput, FastDateInput, FastSelect, FastTextInput
 from tests.praevnet.test_tables import normalise
 
 CHOICES = [("", "alle"), ("1", "A & B"), ("2", '"zitiert" <b>'), ("Kreis", [("3", "Lohberg")])]
@@ -22,6 +24,8 @@ class FilterForm(forms.Form):
     since = forms.DateField(label="seit", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     many = forms.MultipleChoiceField(label="mehrere", choices=CHOICES[1:3], required=False)
     hinted = forms.CharField(label="mit Hilfe", required=False, help_text="Ein Hinweis <b>fett</b>")
+    search = forms.CharField(label="Suche", required=False, max_length=8, widget=FastTextInput)
+    only_archived = forms.BooleanField(label="nur archivierte", required=False, widget=FastCheckboxInput)
 
 
 def render(form, name: str, filter_name: str) -> str:
@@ -31,8 +35,16 @@ def render(form, name: str, filter_name: str) -> str:
 
 DATA = [
     None,  # unbound
-    {"q": "Kita", "needed": "ab", "sector": "2", "kind": "1", "archived": "on", "agree": "on"},
-    {"q": "x", "needed": "zu lang!", "sector": "99", "kind": "", "since": "kein Datum", "many": ["7"]},
+    {"q": "Kita", "needed": "ab", "sector": "2", "kind": "1", "archived": "on", "agree": "on", "only_archived": "on"},
+    {
+        "q": "x",
+        "needed": "zu lang!",
+        "sector": "99",
+        "kind": "",
+        "since": "kein Datum",
+        "many": ["7"],
+        "search": '"a" & <b>c',
+    },
 ]
 
 
@@ -70,3 +82,24 @@ def test_only_other_fields_go_to_crispy(monkeypatch):
     for name in FilterForm.base_fields:
         praevnet_forms.as_bootstrap_field(form[name])
     assert handed_over == ["many", "hinted"]  # a date input is a text input (DateTimeBaseInput)
+
+
+@pytest.mark.parametrize(
+    "value", [None, "", "Kita", 'Zitat "x" <b>&', 0, 3.5, True, False, "on", datetime.date(2026, 11, 25)]
+)
+@pytest.mark.parametrize(
+    ("stock", "fast"),
+    [(forms.TextInput, FastTextInput), (forms.CheckboxInput, FastCheckboxInput), (forms.DateInput, FastDateInput)],
+)
+def test_fast_inputs_write_djangos_markup(value, stock, fast):
+    attrs = {
+        "class": "form-control",
+        "id": "id_q",
+        "required": True,
+        "disabled": False,
+        "placeholder": 'z. B. "Kita" & mehr',
+        "data-leer": None,
+        "maxlength": 80,
+    }
+    assert fast(attrs=attrs).render("q", value) == stock(attrs=attrs).render("q", value)
+    assert fast().render("q<>", value) == stock().render("q<>", value)
