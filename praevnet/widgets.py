@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape as _escape
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 
 
@@ -18,6 +17,18 @@ def _plain(value) -> str:
     return str(value) if hasattr(value, "__html__") else escape(value)
 
 
+def attributes(attrs: dict) -> str:
+    """A widget's attributes as Django's attrs.html writes them: in their order, ``True`` as a bare name, ``False``
+    left out, values escaped (flatatt() sorts them and goes through format_html() for each)."""
+    html = ""
+    for key, item in attrs.items():
+        if item is True:
+            html += f" {_plain(key)}"
+        elif item is not False:
+            html += f' {_plain(key)}="{escape(item)}"'  # stringformat:'s' makes it plain text: always escaped
+    return html
+
+
 class FastSelect(forms.Select):
     """A <select> written in Python instead of one template include per option; same markup as Django's Select.
 
@@ -26,7 +37,7 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
-        parts = [f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
+        parts = [f'<select name="{_plain(name)}"{attributes(self.build_attrs(self.attrs, attrs))}>']
 
         def option(option_value, label) -> str:
             key = "" if option_value is None else str(option_value)
@@ -56,12 +67,7 @@ class _FastInput:
         html = f'<input type="{_plain(widget["type"])}" name="{_plain(widget["name"])}"'
         if widget["value"] is not None:
             html += f' value="{escape(widget["value"])}"'  # stringformat:'s' makes it plain text: always escaped
-        for key, item in widget["attrs"].items():
-            if item is True:
-                html += f" {_plain(key)}"
-            elif item is not False:
-                html += f' {_plain(key)}="{escape(item)}"'
-        return mark_safe(html + ">")
+        return mark_safe(f"{html}{attributes(widget['attrs'])}>")
 
 
 class FastTextInput(_FastInput, forms.TextInput):

@@ -389,3 +389,18 @@ def test_the_list_counts_offers_names_sectors_in_list_order_and_sorts_by_offer_c
         assert counts == sorted(counts, reverse=True) and ordered[0].name == "Hebammenpraxis Rheinbogen"
     html = client.get(url("partner_list", world), {"q": "Hebamme"}).content.decode()
     assert f"{first.name}, {second.name}" in html
+
+
+def test_the_register_counts_are_the_lists_own_counts(login, world, register):
+    from partners.views import partner_queryset, register_counts
+
+    Partner.objects.filter(pk=register["midwife"].pk).update(profile_state=Partner.ProfileState.SUBMITTED)
+    archived = MembershipFactory(network=world.network, partner=PartnerFactory(name="Alte Beratung")).partner
+    Partner.objects.filter(pk=archived.pk).update(archived_at="2026-01-05T10:00:00Z", profile_state="eingereicht")
+    MembershipFactory(network=world.other_network, partner=PartnerFactory(name="Fremd", profile_state="eingereicht"))
+    listed = partner_queryset(world.network).filter(archived_at__isnull=True)
+    expected = (listed.count(), listed.filter(profile_state=Partner.ProfileState.SUBMITTED).count())
+    assert register_counts(world.network) == expected and expected[1] >= 1 and expected[0] >= 3
+    response = login(world.coordinator).get(url("partner_list", world))
+    assert response.context["table"].paginator.count == expected[0]
+    assert response.context["waiting_for_review"] == expected[1]
