@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import Network, Partner
 from praevnet.models import NetworkRole
+from praevnet.queries import CompiledQuery
 
 if TYPE_CHECKING:
     from praevnet.models import User
@@ -58,11 +59,21 @@ def roles_of(user: User) -> dict[int, NetworkRole]:
         return {}
     cached = getattr(user, "_praevnet_roles", None)
     if cached is None:
-        # unordered: a dict by network needs no order, and Meta.ordering would join the user table to sort by name
-        roles = NetworkRole.objects.filter(user=user, network__is_active=True).select_related("network", "partner")
-        cached = {role.network_id: role for role in roles.order_by()}
+        cached = {role.network_id: role for role in _ROLES.run(user.pk)}
         user._praevnet_roles = cached
     return cached
+
+
+# Compiled once: asked on every page of a network. Unordered: a dict by network needs no order, and Meta.ordering
+# would join the user table to sort by name.
+_ROLES = CompiledQuery(
+    lambda user_id: (
+        NetworkRole.objects.filter(user_id=user_id, network__is_active=True)
+        .select_related("network", "partner")
+        .order_by()
+    ),
+    2_147_000_001,  # a placeholder: positive and within range, so Django keeps the condition
+)
 
 
 def networks_of(user: User) -> list[Network]:

@@ -1,0 +1,73 @@
+"""CompiledQuery gives what its queryset gives, in one query, for any values of its parameters."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Count, Q
+
+from partners.models import Partner
+from praevnet import access
+from praevnet.models import NetworkRole
+from praevnet.queries import CompiledQuery
+from tests.factories import NetworkRoleFactory
+
+
+def state(instance) -> dict:
+    return {key: value for key, value in instance.__dict__.items() if key != "_state"}
+
+
+def test_roles_are_what_the_queryset_gives_with_network_and_institution_loaded(world, django_assert_num_queries):
+    person = world.contact_a
+    NetworkRoleFactory(user=person, network=world.other_network, role=NetworkRole.Role.JUGENDAMT)
+    expected = {
+        role.network_id: role
+        for role in NetworkRole.objects.filter(user=person).select_related("network", "partner").order_by()
+    }
+    with django_assert_num_queries(1):
+        roles = access.roles_of(person)
+        assert {pk: state(role) for pk, role in roles.items()} == {pk: state(r) for pk, r in expected.items()}
+        mine = roles[world.network.pk]
+        assert state(mine.network) == state(expected[world.network.pk].network)
+        assert state(mine.partner) == state(expected[world.network.pk].partner)  # loaded, nothing fetched later
+        assert mine.partner.name == "Hebammenpraxis Am Bach" and roles[world.other_network.pk].partner is None
+        assert mine.created.tzinfo is not None  # the fields' converters ran
+
+    world.other_network.is_active = False
+    world.other_network.save()
+    assert set(access._ROLES.run(person.pk)) == {mine}  # an inactive network's role is left out
+    assert access._ROLES.run(world.coordinator.pk)[0].user_id == world.coordinator.pk
+    assert access._ROLES.run(-1) == []
+
+
+def test_annotations_come_along(world):
+    counted = CompiledQuery(
+        lambda network_id: (
+            Partner.objects.filter(memberships__network_id=network_id)
+            .annotate(contact_count=Count("contacts"))
+            .order_by("name")
+        ),
+        2_147_000_099,
+    )
+    expected = [
+        (p.name, p.contact_count)
+        for p in Partner.objects.filter(memberships__network=world.network).annotate(contact_count=Count("contacts"))
+    ]
+    assert sorted((p.name, p.contact_count) for p in counted.run(world.network.pk)) == sorted(expected)
+    assert [p.name for p in counted.run(world.other_network.pk)] == ["Kita Fremdland"]
+
+
+def test_placeholders_must_be_unambiguous_and_values_complete(world):
+    twice = CompiledQuery(lambda pk: Partner.objects.filter(Q(pk=pk) | Q(reviewed_by_id=pk)), 2_147_000_007)
+    with pytest.raises(ValueError, match="2-mal"):
+        twice.run(1)
+    absent = CompiledQuery(lambda pk: Partner.objects.filter(name="Kita Fremdland"), 2_147_000_007)
+    with pytest.raises(ValueError, match="0-mal"):
+        absent.run(1)
+    # a small placeholder in a small-integer column (Django passes it as Int2 with server-side binding)
+    versions = CompiledQuery(
+        lambda version: Partner.objects.filter(memberships__network__is_active=True, version=version), 1
+    )
+    Partner.objects.filter(pk=world.partner_b.pk).update(version=3)
+    assert [p.name for p in versions.run(3)] == ["Erziehungsberatung Mitte"]
+    with pytest.raises(TypeError, match="1 Werte erwartet, 2 erhalten"):
+        access._ROLES.run(1, 2)
