@@ -15,6 +15,7 @@ from partners.models import (
     Sector,
     matching_ids,
 )
+from praevnet.queries import prepared
 from praevnet.widgets import FastCheckboxInput, FastSelect, FastTextInput
 
 
@@ -61,7 +62,7 @@ def choice_lists(network, *names: str) -> dict[str, list]:
                 f"SELECT {index}, ROW_NUMBER() OVER (ORDER BY \"order\", name), id, name, '' "
                 f"FROM {quote(TAXONOMIES[name]._meta.db_table)}"
             )
-    with connection.cursor() as cursor:
+    with prepared(), connection.cursor() as cursor:  # one plan serves every network: its few Sozialräume
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = sorted(cursor.fetchall())
     found = {name: [] for name in names}

@@ -170,6 +170,7 @@ SECTOR_NAMES = RawSQL(
     output_field=ArrayField(CharField()),
 )
 
+
 def register_counts(network: Network) -> tuple[int, int]:
     """The register without a filter: (institutions of the network not archived, profiles among them waiting for
     review), what ``partner_queryset(network).filter(archived_at__isnull=True)`` counts.

@@ -14,6 +14,7 @@ from django_otp import device_classes
 from praevnet import access
 from praevnet.audit import log_action
 from praevnet.models import NetworkRole
+from praevnet.queries import prepared
 
 STAFF_ROLES = {NetworkRole.Role.COORDINATOR, NetworkRole.Role.JUGENDAMT}
 
@@ -38,7 +39,7 @@ def has_confirmed_device(user) -> bool:
     if not user.is_authenticated:
         return False
     sql, tables = _device_sql()
-    with connection.cursor() as cursor:
+    with prepared(), connection.cursor() as cursor:
         cursor.execute(sql, [user.pk] * tables)
         return cursor.fetchone()[0]
 

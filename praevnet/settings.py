@@ -159,14 +159,12 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 # advice) lets the planner walk indexes: a small network's register page then reads its 200 members instead of
 # sorting every partner of the installation. A DATABASE_URL with ?options=… replaces this.
 DATABASES["default"]["OPTIONS"].setdefault("options", "-c random_page_cost=1.1")
-# Prepared statements: psycopg binds the parameters on the server and prepares a statement the second time a
-# connection runs it (CONN_MAX_AGE keeps the connection), so PostgreSQL parses and plans each of the few dozen
-# queries praevnet repeats on every page once per connection instead of once per request. 0 switches it off
-# (client-side binding, Django's default), e.g. behind a connection pooler that cannot keep prepared statements.
-_prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 2)
-if _prepare_threshold > 0:
+# Prepared statements for the lookups every page makes (session, roles, second factor; praevnet.queries.prepared):
+# psycopg binds parameters on the server, and those statements are parsed and planned once per connection
+# (CONN_MAX_AGE keeps it). DATABASE_PREPARED_STATEMENTS=false switches it off (client-side binding, Django's default),
+# e.g. behind a connection pooler that cannot keep prepared statements.
+if env_bool("DATABASE_PREPARED_STATEMENTS", True):
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
-    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", _prepare_threshold)
 # Lets two test runs share one server without dropping each other's test database.
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 ATOMIC_REQUESTS = True
@@ -192,6 +190,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's database sessions (same table); the lookup on every request runs as a prepared statement.
+SESSION_ENGINE = "praevnet.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
 # The age above is an idle timeout: praevnet.middleware.IdleSessionMiddleware restarts it at most once a minute
 # (instead of SESSION_SAVE_EVERY_REQUEST's database write on every page view).

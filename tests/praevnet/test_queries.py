@@ -71,3 +71,46 @@ def test_placeholders_must_be_unambiguous_and_values_complete(world):
     assert [p.name for p in versions.run(3)] == ["Erziehungsberatung Mitte"]
     with pytest.raises(TypeError, match="1 Werte erwartet, 2 erhalten"):
         access._ROLES.run(1, 2)
+
+
+def prepared_statements() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_only_the_lookups_inside_prepared_become_prepared_statements(world, client):
+    from django.db import connection
+
+    from praevnet.queries import prepared
+
+    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+    Partner.objects.filter(name="nicht vorbereitet").count()
+    with prepared():
+        access._ROLES.run(world.coordinator.pk)  # prepares itself as well
+        Partner.objects.filter(name="vorbereitet").exists()
+    statements = prepared_statements()
+    assert any("praevnet_networkrole" in sql for sql in statements)
+    assert any("partners_partner" in sql and "LIMIT 1" in sql for sql in statements)
+    assert not any("COUNT(*)" in sql for sql in statements)
+    assert connection.connection.prepare_threshold is None  # psycopg prepares nothing on its own again
+
+    client.force_login(world.contact_a)  # the session engine looks the session up prepared
+    assert client.get(f"/n/{world.network.slug}/").status_code == 200
+    assert any("django_session" in sql for sql in prepared_statements())
+
+
+def test_prepared_is_a_no_op_with_client_side_binding(world):
+    from django.db import connection
+
+    from praevnet.queries import prepared
+
+    options = connection.settings_dict["OPTIONS"]
+    options["server_side_binding"] = False
+    try:
+        with prepared():
+            assert [role.network_id for role in access._ROLES.run(world.coordinator.pk)] == [world.network.pk]
+    finally:
+        options["server_side_binding"] = True
