@@ -7,6 +7,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 
 from praevnet.auth import has_confirmed_device, two_factor_required
+from praevnet.queries import prepared
 
 # Pages a logged-in person may reach before the second factor: the 2FA pages themselves, logout, the legal texts.
 TWO_FACTOR_EXEMPT = {"two_factor_setup", "two_factor_verify", "logout"}
@@ -48,6 +49,22 @@ class IdleSessionMiddleware:
         if session.modified or now - session.get(self.KEY, 0) >= self.refresh:
             session[self.KEY] = now  # modified → SessionMiddleware saves it with a fresh expiry and cookie
         return response
+
+
+class PreparedPersonMiddleware:
+    """Looks up the person of a request (and a verified second factor's device) through prepared statements, just
+    before LoginRequiredMiddleware asks for it anyway: by primary key, one plan serves every person."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        with prepared():
+            request.user.is_authenticated  # noqa: B018  (evaluates the lazy user here)
+        return None
 
 
 class TwoFactorMiddleware:

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "praevnet.middleware.PreparedPersonMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "praevnet.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -99,7 +99,9 @@ def test_only_the_lookups_inside_prepared_become_prepared_statements(world, clie
 
     client.force_login(world.contact_a)  # the session engine looks the session up prepared
     assert client.get(f"/n/{world.network.slug}/").status_code == 200
-    assert any("django_session" in sql for sql in prepared_statements())
+    statements = prepared_statements()
+    assert any("django_session" in sql for sql in statements)
+    assert any(sql.startswith('SELECT "praevnet_user"') for sql in statements)  # PreparedPersonMiddleware
 
 
 def test_prepared_is_a_no_op_with_client_side_binding(world):
