@@ -21,11 +21,12 @@ def prepared(using: str = "default") -> Iterator[None]:
     DATABASE_PREPARED_STATEMENTS=false (client-side binding) makes this a no-op.
     """
     connection = connections[using]
-    if not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+    raw = connection.connection
+    # Not connected yet: the queries run unprepared this once (connecting here would turn a page that needs no
+    # database into an error while the database is down)
+    if raw is None or not connection.settings_dict["OPTIONS"].get("server_side_binding"):
         yield
         return
-    connection.ensure_connection()
-    raw = connection.connection
     previous = raw.prepare_threshold
     raw.prepare_threshold = 0  # psycopg: prepare at the first run (the connection's own setting: never)
     try:
