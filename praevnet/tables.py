@@ -275,24 +275,13 @@ class _FastColumn:
         return self.call(self.bound_column, value, row=row)
 
     def value(self, record):
-        if not self.path:  # most columns: one attribute of the row's instance, without the general walk below
-            if self._has_choices(record):
-                display = getattr(record, f"get_{self.remainder}_display", None)
-                if display:
-                    return display()
-            if not self.remainder:
-                return None
+        if not self.path:
+            penultimate = record  # most columns: an attribute of the row's own instance, no walk needed
+        else:
             try:
-                value = getattr(record, self.remainder)
-                if callable(value):
-                    value = _called(value, self.remainder)
+                penultimate = _resolve(record, self.path)
             except Exception:
-                return None
-            return value
-        try:
-            penultimate = _resolve(record, self.path)
-        except Exception:
-            penultimate = None
+                penultimate = None
         if isinstance(penultimate, models.Model) and self._has_choices(record):
             display = getattr(penultimate, f"get_{self.remainder}_display", None)
             if display:

@@ -7,14 +7,11 @@ from html import escape as _escape
 from django import forms
 from django.utils.safestring import mark_safe
 
+from praevnet.tables import escape_html  # what {{ value }} writes: markup stays, anything else is escaped
+
 
 def escape(value) -> str:
     return _escape(str(value), quote=True)  # Django's escape() is the same, behind a slower lazy-string wrapper
-
-
-def _plain(value) -> str:
-    """What ``{{ value }}`` writes: markup stays, anything else is escaped."""
-    return str(value) if hasattr(value, "__html__") else escape(value)
 
 
 def attributes(attrs: dict) -> str:
@@ -23,9 +20,9 @@ def attributes(attrs: dict) -> str:
     html = ""
     for key, item in attrs.items():
         if item is True:
-            html += f" {_plain(key)}"
+            html += f" {escape_html(key)}"
         elif item is not False:
-            html += f' {_plain(key)}="{escape(item)}"'  # stringformat:'s' makes it plain text: always escaped
+            html += f' {escape_html(key)}="{escape(item)}"'  # stringformat:'s' makes it plain text: always escaped
     return html
 
 
@@ -37,7 +34,7 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
-        parts = [f'<select name="{_plain(name)}"{attributes(self.build_attrs(self.attrs, attrs))}>']
+        parts = [f'<select name="{escape_html(name)}"{attributes(self.build_attrs(self.attrs, attrs))}>']
 
         def option(option_value, label) -> str:
             key = "" if option_value is None else str(option_value)
@@ -64,7 +61,7 @@ class _FastInput:
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        html = f'<input type="{_plain(widget["type"])}" name="{_plain(widget["name"])}"'
+        html = f'<input type="{escape_html(widget["type"])}" name="{escape_html(widget["name"])}"'
         if widget["value"] is not None:
             html += f' value="{escape(widget["value"])}"'  # stringformat:'s' makes it plain text: always escaped
         return mark_safe(f"{html}{attributes(widget['attrs'])}>")
